@@ -1,0 +1,112 @@
+/*
+ * scalint.h - the entry point of libscalint: run a scan, get a result.
+ *
+ * The CLI and the tests call only what is declared in include/scalint/.
+ * Library code never prints, never exits: problems come back as scl_status
+ * plus scl_diag, or as scl_notice entries in the result.
+ */
+#ifndef SCALINT_SCALINT_H
+#define SCALINT_SCALINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "scalint/finding.h"
+#include "scalint/status.h"
+
+#define SCALINT_VERSION "0.1.0"
+
+/*
+ * scl_run_opts - what to scan and with which rules. All pointers borrowed.
+ *   paths            files or directories; none means "."
+ *   rule_dirs        extra directories (or single files) of rule YAML files
+ *   select, ignore   rule IDs or slugs; empty select means all rules
+ *   no_builtin       do not load the rules embedded in the binary
+ *   max_file_bytes   larger files are skipped with a notice; 0 = default
+ *   no_default_excludes  scan .git, node_modules, virtualenvs too
+ *   no_gitignore     do not honour .gitignore files
+ */
+typedef struct scl_run_opts {
+  const char *const *paths;
+  size_t path_count;
+  const char *const *rule_dirs;
+  size_t rule_dir_count;
+  const char *const *select;
+  size_t select_count;
+  const char *const *ignore;
+  size_t ignore_count;
+  bool no_builtin;
+  size_t max_file_bytes;
+  bool no_default_excludes;
+  bool no_gitignore;
+  unsigned jobs;            /* worker threads; 0 = number of online CPUs */
+} scl_run_opts;
+
+/*
+ * scl_result - everything a scan produced, sorted deterministically:
+ * findings by (path, line, col, rule id), notices by path.
+ * Owns all the memory it points to; free with scl_result_free().
+ */
+typedef struct scl_result {
+  scl_finding *findings;
+  size_t finding_count;
+  scl_notice *notices;
+  size_t notice_count;
+  scl_rule_info *rules;      /* the rules that ran, sorted by id */
+  size_t rule_count;
+  size_t files_scanned;
+  size_t bytes_scanned;
+  double seconds;
+} scl_result;
+
+/* Zeroes opts. */
+void scl_run_opts_init(scl_run_opts *opts);
+
+/*
+ * Runs a scan. On SCL_OK, *out is a result the caller frees with
+ * scl_result_free(). Rule-file errors return SCL_ERULE with diag holding the
+ * first one as file:line:col; every rule error is also passed to on_error
+ * (if not NULL) before the call returns, so the CLI can print them all.
+ * Per-file problems never fail the run: they become notices.
+ */
+typedef void (*scl_error_fn)(const scl_diag *diag, void *payload);
+scl_status scl_run(scl_result **out, const scl_run_opts *opts, scl_error_fn on_error,
+                   void *payload, scl_diag *diag);
+
+/*
+ * Loads the rules (builtin plus rule_dirs, filtered by select/ignore) without
+ * scanning, for `scalint rules` and `scalint explain`. Same ownership and
+ * errors as scl_run; the result has rules only.
+ */
+scl_status scl_rules_list(scl_result **out, const scl_run_opts *opts, scl_error_fn on_error,
+                          void *payload, scl_diag *diag);
+
+void scl_result_free(scl_result *result);
+
+/*
+ * Parses one file and prints its syntax tree (kinds, fields, positions) to
+ * out, for rule authors (`scalint dump FILE`). SCL_EINVAL for a file whose
+ * language is unknown, SCL_EIO / SCL_EPARSE / SCL_ELIMIT as for a scan.
+ */
+scl_status scl_dump_file(FILE *out, const char *path, scl_diag *diag);
+
+/* ---- reporting ---- */
+
+typedef struct scl_report_opts {
+  bool color;            /* ANSI colours (text only) */
+  bool show_source;      /* source line + caret under each finding (text) */
+  const char *tool_version;
+} scl_report_opts;
+
+/*
+ * Writes result to out in format "text", "json" or "sarif".
+ * Returns SCL_EINVAL for an unknown format, SCL_EIO on write errors.
+ */
+scl_status scl_report_write(FILE *out, const char *format, const scl_result *result,
+                            const scl_report_opts *opts, scl_diag *diag);
+
+/* NULL-terminated list of format names, for --help. */
+const char *const *scl_report_formats(void);
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * facts.h - properties of a node that the engine computes the same way for
+ * every language, for rules to use (`fact: in-loop`). Defined for rule
+ * authors in rules/README.md ("Facts").
+ *
+ * Language knowledge (which node kinds are loops, functions, calls,
+ * decorators, imports) lives in the per-language tables of facts.c, keyed by
+ * kind names resolved once against each language's scl_kinds.
+ */
+#ifndef SCL_ENGINE_FACTS_H
+#define SCL_ENGINE_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scalint/status.h"
+#include "syntax/lang.h"
+#include "syntax/tree.h"
+#include "util/arena.h"
+#include "util/limits.h"
+
+typedef enum scl_fact {
+  SCL_FACT_IN_LOOP,
+  SCL_FACT_IN_HANDLER,
+  SCL_FACT_IN_ASYNC,
+  SCL_FACT_IN_FUNCTION,
+  SCL_FACT_AT_MODULE_SCOPE,
+  SCL_FACT_COUNT
+} scl_fact;
+
+/* "in-loop" -> SCL_FACT_IN_LOOP, ...; -1 if unknown. */
+int scl_fact_parse(const char *name);
+const char *scl_fact_name(scl_fact fact);
+/* Whether through-calls is meaningful for the fact (in-loop, in-handler). */
+bool scl_fact_allows_through_calls(scl_fact fact);
+
+/*
+ * scl_fact_trace - why a fact holds through calls, in flow order: the outer
+ * loop (or handler function), then each call site down to the function that
+ * contains the node. Empty when the fact holds directly.
+ *   nodes[i]   node index in the same tree
+ *   labels[i]  static text: "the loop", "the request handler", "calls it"
+ */
+#define SCL_MAX_TRACE (2 * SCL_MAX_CALL_DEPTH + 2)
+typedef struct scl_fact_trace {
+  uint32_t nodes[SCL_MAX_TRACE];
+  const char *labels[SCL_MAX_TRACE];
+  unsigned count;
+} scl_fact_trace;
+
+/* scl_facts - per-file state (lazy caches), allocated in the scratch arena. */
+typedef struct scl_facts scl_facts;
+
+/*
+ * Prepares facts for tree (borrowed; must outlive the facts). Cheap: heavy
+ * work (the call graph for through-calls, the import list) is done on first
+ * use. All memory in scratch.
+ */
+scl_facts *scl_facts_new(const scl_tree *tree, scl_lang lang, scl_arena *scratch);
+
+/*
+ * Does fact hold at node? With through_calls (in-loop and in-handler only),
+ * also when the node's enclosing function is called, directly or through up
+ * to SCL_MAX_CALL_DEPTH calls resolved by name in this file, from a place
+ * where the fact holds directly; recursion never loops. trace (may be NULL)
+ * receives the outer loop/handler and the call sites when the fact holds only
+ * through calls (count 0 otherwise).
+ */
+bool scl_facts_holds(scl_facts *facts, scl_fact fact, uint32_t node, bool through_calls,
+                     scl_fact_trace *trace);
+
+/*
+ * Module names the file imports: Python `import a.b` -> "a.b", `from a.b
+ * import c` -> "a.b" (and "a.b.c"), relative imports keep their dots;
+ * JS/TS `import ... from "x"`, `require("x")`, `import("x")` -> "x"; C
+ * `#include <x.h>` / "x.h" -> "x.h". *names_out points into facts' memory.
+ */
+size_t scl_facts_imports(scl_facts *facts, const char *const **names_out);
+
+/* The innermost function-like node containing node (def, lambda, arrow,
+ * method, C FunctionDecl), or SCL_NO_NODE at module scope. */
+uint32_t scl_facts_enclosing_function(scl_facts *facts, uint32_t node);
+
+#endif

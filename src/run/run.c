@@ -1,0 +1,478 @@
+/*
+ * run.c - one scan from start to end: load rules, discover files, then a pool
+ * of worker threads reads, parses and matches each file, and the results are
+ * merged and sorted so the output never depends on thread timing.
+ *
+ * This file orchestrates only: it must not know any parser, rule syntax or
+ * output format. It never prints; problems become scl_diag or notices.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "discover/discover.h"
+#include "engine/engine.h"
+#include "engine/regex.h"
+#include "frontend/dump.h"
+#include "frontend/frontend.h"
+#include "scalint/scalint.h"
+#include "util/alloc.h"
+#include "util/arena.h"
+#include "util/limits.h"
+
+/* Upper bound on worker threads: beyond this, memory for per-worker parsers
+ * costs more than the cores give back on any machine we target. */
+#define MAX_JOBS 64
+
+struct worker;
+
+/*
+ * run_result - the public result plus the memory behind it.
+ *   arena     rule infos' strings
+ *   workers   the scan's workers, whose out arenas hold the findings' and
+ *             notices' strings (NULL for a rules-only result)
+ */
+typedef struct run_result {
+  scl_result pub;
+  scl_arena arena;
+  struct worker *workers;
+  unsigned worker_count;
+} run_result;
+
+void scl_run_opts_init(scl_run_opts *opts)
+{
+  memset(opts, 0, sizeof(*opts));
+}
+
+static double now_seconds(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ==== rules ============================================================= */
+
+static scl_status load_rules(scl_ruleset **out, const scl_run_opts *opts, scl_error_fn on_error,
+                             void *payload, scl_diag *diag)
+{
+  scl_ruleset *rs = NULL;
+  scl_status st = scl_frontends_init(diag);
+  if (st != SCL_OK)
+    return st;
+  st = scl_ruleset_new(&rs, diag);
+  if (st != SCL_OK)
+    return st;
+
+  scl_status load_st = SCL_OK;
+  if (!opts->no_builtin) {
+    st = scl_ruleset_add_builtin(rs, on_error, payload, diag);
+    if (st != SCL_OK)
+      load_st = st;
+  }
+  for (size_t i = 0; i < opts->rule_dir_count; i++) {
+    scl_diag d;
+    scl_diag_clear(&d);
+    st = scl_ruleset_add_path(rs, opts->rule_dirs[i], on_error, payload, &d);
+    if (st != SCL_OK && load_st == SCL_OK) {
+      load_st = st;
+      if (diag)
+        *diag = d;
+    }
+    if (st == SCL_EIO && on_error)
+      on_error(&d, payload);
+  }
+  if (load_st != SCL_OK) {
+    st = load_st;
+    goto cleanup;
+  }
+  st = scl_ruleset_filter(rs, opts->select, opts->select_count, opts->ignore,
+                          opts->ignore_count, diag);
+  if (st != SCL_OK)
+    goto cleanup;
+  st = scl_ruleset_compile(rs, on_error, payload, diag);
+
+cleanup:
+  if (st != SCL_OK) {
+    scl_ruleset_free(rs);
+    return st;
+  }
+  *out = rs;
+  return SCL_OK;
+}
+
+static run_result *result_new(void)
+{
+  run_result *r = scl_xcalloc(1, sizeof(*r));
+  scl_arena_init(&r->arena);
+  return r;
+}
+
+static void copy_rule_infos(run_result *r, const scl_ruleset *rs)
+{
+  size_t n = scl_ruleset_count(rs);
+  r->pub.rules = scl_arena_alloc(&r->arena, (n ? n : 1) * sizeof(scl_rule_info));
+  r->pub.rule_count = n;
+  for (size_t i = 0; i < n; i++) {
+    const scl_rule_info *src = scl_ruleset_info(rs, i);
+    scl_rule_info *dst = &r->pub.rules[i];
+    dst->id = scl_arena_strdup(&r->arena, src->id);
+    dst->slug = scl_arena_strdup(&r->arena, src->slug);
+    dst->level = src->level;
+    dst->languages = scl_arena_strdup(&r->arena, src->languages);
+    dst->title = scl_arena_strdup(&r->arena, src->title);
+    dst->why = scl_arena_strdup(&r->arena, src->why);
+    dst->instead = scl_arena_strdup(&r->arena, src->instead);
+    dst->doc = scl_arena_strdup(&r->arena, src->doc);
+    dst->help_uri = scl_arena_strdup(&r->arena, src->help_uri);
+    dst->origin = scl_arena_strdup(&r->arena, src->origin);
+  }
+}
+
+scl_status scl_rules_list(scl_result **out, const scl_run_opts *opts, scl_error_fn on_error,
+                          void *payload, scl_diag *diag)
+{
+  scl_ruleset *rs = NULL;
+  *out = NULL;
+  scl_status st = load_rules(&rs, opts, on_error, payload, diag);
+  if (st != SCL_OK)
+    return st;
+  run_result *r = result_new();
+  copy_rule_infos(r, rs);
+  scl_ruleset_free(rs);
+  *out = &r->pub;
+  return SCL_OK;
+}
+
+/* ==== workers =========================================================== */
+
+/*
+ * scan_shared - what all workers read, plus the next-file counter.
+ *   order   indices into sources, largest file first, so a big file picked
+ *           last does not leave one core busy while the others idle
+ */
+typedef struct scan_shared {
+  const scl_ruleset *rs;
+  const scl_source_list *sources;
+  const size_t *order;
+  size_t max_file_bytes;
+  atomic_size_t next;
+} scan_shared;
+
+/* worker - one thread's state and its share of the output. */
+typedef struct worker {
+  pthread_t thread;
+  scan_shared *shared;
+  scl_arena out_arena;   /* findings' and notices' strings: run lifetime */
+  scl_arena scratch;     /* one file's bytes-derived data: reset per file */
+  scl_finding_vec findings;
+  scl_notice_vec notices;
+  size_t files_scanned;
+  size_t bytes_scanned;
+  scl_status fatal;      /* a frontend could not be created */
+  scl_diag fatal_diag;
+} worker;
+
+static void add_notice(worker *w, const char *path, scl_level level, const char *kind,
+                       const char *message)
+{
+  scl_notice n;
+  n.path = scl_arena_strdup(&w->out_arena, path);
+  n.level = level;
+  n.kind = scl_arena_strdup(&w->out_arena, kind);
+  n.message = scl_arena_strdup(&w->out_arena, message);
+  SCL_VEC_PUSH(&w->notices, n);
+}
+
+static void scan_one(worker *w, scl_frontend *fe, const scl_source *src)
+{
+  scan_shared *sh = w->shared;
+  char *data = NULL;
+  size_t len = 0;
+  scl_diag d;
+  scl_diag_clear(&d);
+
+  if (src->skip_kind) {
+    add_notice(w, src->path, SCL_LEVEL_WARNING, src->skip_kind,
+               src->skip_message ? src->skip_message : src->skip_kind);
+    return;
+  }
+  if (!scl_ruleset_wants(sh->rs, src->lang))
+    return;
+  scl_status st = scl_discover_read(&data, &len, src->path, sh->max_file_bytes, &d);
+  if (st != SCL_OK) {
+    const char *kind = st == SCL_EIO ? "unreadable" : strstr(d.msg, "binary") ? "binary"
+                                                                             : "too-large";
+    add_notice(w, src->path, SCL_LEVEL_WARNING, kind, d.msg);
+    return;
+  }
+
+  scl_arena_reset(&w->scratch);
+  scl_tree tree;
+  st = scl_frontend_parse(&tree, fe, src->lang, src->path, data, len, &w->scratch, &d);
+  if (st != SCL_OK) {
+    add_notice(w, src->path, SCL_LEVEL_WARNING, st == SCL_ELIMIT ? "limit" : "parse-error",
+               d.msg);
+    goto cleanup;
+  }
+  if (tree.has_errors && src->lang != SCL_LANG_C)
+    add_notice(w, src->path, SCL_LEVEL_NOTE, "syntax-error",
+               "the file has syntax errors; findings in the broken parts may be missing");
+
+  st = scl_engine_scan(&w->findings, &w->notices, &w->out_arena, sh->rs, &tree, src->lang,
+                       src->path, &w->scratch, &d);
+  if (st != SCL_OK)
+    add_notice(w, src->path, SCL_LEVEL_WARNING, "engine", d.msg);
+  w->files_scanned++;
+  w->bytes_scanned += len;
+
+cleanup:
+  free(data);
+}
+
+static void *worker_main(void *arg)
+{
+  worker *w = arg;
+  scl_frontend *fe = NULL;
+  w->fatal = scl_frontend_new(&fe, &w->fatal_diag);
+  if (w->fatal == SCL_OK) {
+    size_t n = w->shared->sources->count;
+    for (;;) {
+      size_t i = atomic_fetch_add(&w->shared->next, 1);
+      if (i >= n)
+        break;
+      scan_one(w, fe, &w->shared->sources->items[w->shared->order[i]]);
+    }
+  }
+  scl_frontend_free(fe);
+  scl_arena_dispose(&w->scratch);
+  scl_regex_thread_cleanup();
+  return NULL;
+}
+
+/* ==== merge ============================================================= */
+
+static int cmp_finding(const void *a, const void *b)
+{
+  const scl_finding *x = a, *y = b;
+  int c = strcmp(x->path, y->path);
+  if (c)
+    return c;
+  if (x->span.start_line != y->span.start_line)
+    return x->span.start_line < y->span.start_line ? -1 : 1;
+  if (x->span.start_col != y->span.start_col)
+    return x->span.start_col < y->span.start_col ? -1 : 1;
+  c = strcmp(x->rule_id, y->rule_id);
+  if (c)
+    return c;
+  if (x->span.end_byte != y->span.end_byte)
+    return x->span.end_byte < y->span.end_byte ? -1 : 1;
+  return strcmp(x->message, y->message);
+}
+
+static int cmp_notice(const void *a, const void *b)
+{
+  const scl_notice *x = a, *y = b;
+  int c = strcmp(x->path, y->path);
+  if (c)
+    return c;
+  c = strcmp(x->kind, y->kind);
+  return c ? c : strcmp(x->message, y->message);
+}
+
+/* Moves every worker's findings and notices into r; their strings stay in
+ * the workers' out arenas, which r keeps until scl_result_free(). */
+static void merge(run_result *r, worker *ws, unsigned n)
+{
+  size_t nf = 0, nn = 0;
+  for (unsigned i = 0; i < n; i++) {
+    nf += ws[i].findings.count;
+    nn += ws[i].notices.count;
+  }
+  r->pub.findings = scl_xcalloc(nf ? nf : 1, sizeof(scl_finding));
+  r->pub.notices = scl_xcalloc(nn ? nn : 1, sizeof(scl_notice));
+  for (unsigned i = 0; i < n; i++) {
+    if (ws[i].findings.count)
+      memcpy(r->pub.findings + r->pub.finding_count, ws[i].findings.items,
+             ws[i].findings.count * sizeof(scl_finding));
+    r->pub.finding_count += ws[i].findings.count;
+    if (ws[i].notices.count)
+      memcpy(r->pub.notices + r->pub.notice_count, ws[i].notices.items,
+             ws[i].notices.count * sizeof(scl_notice));
+    r->pub.notice_count += ws[i].notices.count;
+    r->pub.files_scanned += ws[i].files_scanned;
+    r->pub.bytes_scanned += ws[i].bytes_scanned;
+    free(ws[i].findings.items);
+    free(ws[i].notices.items);
+    ws[i].findings.items = NULL;
+    ws[i].notices.items = NULL;
+  }
+  qsort(r->pub.findings, r->pub.finding_count, sizeof(scl_finding), cmp_finding);
+  qsort(r->pub.notices, r->pub.notice_count, sizeof(scl_notice), cmp_notice);
+}
+
+static unsigned pick_jobs(const scl_run_opts *opts, size_t files)
+{
+  unsigned jobs = opts->jobs;
+  if (jobs == 0) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    jobs = n > 0 ? (unsigned)n : 1;
+  }
+  if (jobs > MAX_JOBS)
+    jobs = MAX_JOBS;
+  if (jobs > files)
+    jobs = files ? (unsigned)files : 1;
+  return jobs;
+}
+
+static const scl_source_list *sort_sources_by_size;
+
+static int cmp_size_desc(const void *a, const void *b)
+{
+  const scl_source *s = sort_sources_by_size->items;
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  if (s[x].size != s[y].size)
+    return s[x].size > s[y].size ? -1 : 1;
+  return x < y ? -1 : (x > y);
+}
+
+static size_t *largest_first(const scl_source_list *sources)
+{
+  size_t *order = scl_xmalloc((sources->count ? sources->count : 1) * sizeof(size_t));
+  for (size_t i = 0; i < sources->count; i++)
+    order[i] = i;
+  /* qsort has no payload argument; the run is single-threaded here */
+  sort_sources_by_size = sources;
+  qsort(order, sources->count, sizeof(size_t), cmp_size_desc);
+  sort_sources_by_size = NULL;
+  return order;
+}
+
+scl_status scl_run(scl_result **out, const scl_run_opts *opts, scl_error_fn on_error,
+                   void *payload, scl_diag *diag)
+{
+  double t0 = now_seconds();
+  scl_ruleset *rs = NULL;
+  scl_source_list sources = {0};
+  size_t *order = NULL;
+  run_result *r = NULL;
+  *out = NULL;
+
+  scl_status st = load_rules(&rs, opts, on_error, payload, diag);
+  if (st != SCL_OK)
+    return st;
+
+  scl_discover_opts dopts = {0};
+  dopts.max_file_bytes = opts->max_file_bytes;
+  dopts.no_default_excludes = opts->no_default_excludes;
+  dopts.no_gitignore = opts->no_gitignore;
+  st = scl_discover(&sources, opts->paths, opts->path_count, &dopts, diag);
+  if (st != SCL_OK)
+    goto cleanup;
+
+  r = result_new();
+  copy_rule_infos(r, rs);
+
+  order = largest_first(&sources);
+  scan_shared shared;
+  memset(&shared, 0, sizeof(shared));
+  shared.rs = rs;
+  shared.sources = &sources;
+  shared.order = order;
+  shared.max_file_bytes = opts->max_file_bytes ? opts->max_file_bytes : SCL_MAX_FILE_BYTES;
+  atomic_init(&shared.next, 0);
+
+  unsigned jobs = pick_jobs(opts, sources.count);
+  r->workers = scl_xcalloc(jobs, sizeof(worker));
+  r->worker_count = jobs;
+  for (unsigned i = 0; i < jobs; i++) {
+    worker *w = &r->workers[i];
+    w->shared = &shared;
+    scl_arena_init(&w->out_arena);
+    scl_arena_init(&w->scratch);
+  }
+  /* worker 0 runs on this thread: a one-job scan starts no thread at all */
+  unsigned started = 1;
+  for (unsigned i = 1; i < jobs; i++, started++)
+    if (pthread_create(&r->workers[i].thread, NULL, worker_main, &r->workers[i]) != 0)
+      break;
+  worker_main(&r->workers[0]);
+  for (unsigned i = 1; i < started; i++)
+    pthread_join(r->workers[i].thread, NULL);
+
+  for (unsigned i = 0; i < jobs; i++)
+    if (r->workers[i].fatal != SCL_OK) {
+      if (diag)
+        *diag = r->workers[i].fatal_diag;
+      st = r->workers[i].fatal;
+      goto cleanup;
+    }
+
+  merge(r, r->workers, jobs);
+  r->pub.seconds = now_seconds() - t0;
+  *out = &r->pub;
+  r = NULL;
+
+cleanup:
+  if (r)
+    scl_result_free(&r->pub);
+  free(order);
+  scl_source_list_dispose(&sources);
+  scl_ruleset_free(rs);
+  return st;
+}
+
+void scl_result_free(scl_result *result)
+{
+  if (!result)
+    return;
+  run_result *r = (run_result *)result;
+  free(result->findings);
+  free(result->notices);
+  for (unsigned i = 0; i < r->worker_count; i++) {
+    free(r->workers[i].findings.items);
+    free(r->workers[i].notices.items);
+    scl_arena_dispose(&r->workers[i].out_arena);
+    scl_arena_dispose(&r->workers[i].scratch);
+  }
+  free(r->workers);
+  scl_arena_dispose(&r->arena);
+  free(r);
+}
+
+/* ==== dump ============================================================== */
+
+scl_status scl_dump_file(FILE *out, const char *path, scl_diag *diag)
+{
+  scl_frontend *fe = NULL;
+  scl_arena arena;
+  char *data = NULL;
+  size_t len = 0;
+  scl_arena_init(&arena);
+
+  scl_lang lang = scl_lang_from_path(path);
+  if (lang == SCL_LANG_NONE)
+    return scl_diag_set_at(diag, SCL_EINVAL, path, 0, 0, "unknown language (by extension)");
+  scl_status st = scl_frontends_init(diag);
+  if (st != SCL_OK)
+    return st;
+  st = scl_discover_read(&data, &len, path, SCL_MAX_FILE_BYTES, diag);
+  if (st != SCL_OK)
+    goto cleanup;
+  st = scl_frontend_new(&fe, diag);
+  if (st != SCL_OK)
+    goto cleanup;
+  scl_tree tree;
+  st = scl_frontend_parse(&tree, fe, lang, path, data, len, &arena, diag);
+  if (st == SCL_OK)
+    scl_tree_dump(out, &tree);
+
+cleanup:
+  scl_frontend_free(fe);
+  scl_arena_dispose(&arena);
+  free(data);
+  return st;
+}

@@ -1,0 +1,36 @@
+/*
+ * limits.h - every ceiling scalint enforces, with the reason for its value.
+ * Hitting one is never silent: the caller reports which limit and where.
+ */
+#ifndef SCL_UTIL_LIMITS_H
+#define SCL_UTIL_LIMITS_H
+
+/* Source files larger than this are skipped with a notice (default of
+ * --max-file-size). 2 MiB: hand-written service code is far smaller; bigger
+ * files are almost always generated or bundled. */
+#define SCL_MAX_FILE_BYTES ((size_t)2 * 1024 * 1024)
+
+/* Tree nesting deeper than this stops the tree walk of that file with a
+ * notice. 2000 levels is beyond any hand-written code and keeps recursive
+ * helpers (libclang's visitor) far from the stack limit. */
+#define SCL_MAX_TREE_DEPTH 2000
+
+/* Nodes per file: 8M nodes is ~350 MB of tree; a file past this is skipped. */
+#define SCL_MAX_TREE_NODES ((unsigned)8 * 1024 * 1024)
+
+/* Findings one rule may report in one file; more are dropped with a notice. */
+#define SCL_MAX_MATCHES_PER_RULE 1000
+
+/* Depth of "through a call" chains followed by the engine. */
+#define SCL_MAX_CALL_DEPTH 8
+
+/* Ceiling of one scl_buf (reports, messages): 1 GiB. */
+#define SCL_MAX_BUF_BYTES ((size_t)1024 * 1024 * 1024)
+
+/* Bytes of a file inspected to decide whether it is binary. */
+#define SCL_BINARY_SNIFF_BYTES 8000
+
+/* Nested directory depth the walker descends. */
+#define SCL_MAX_DIR_DEPTH 256
+
+#endif
