@@ -50,9 +50,17 @@ typedef struct scl_pattern scl_pattern;  /* owned by the arena it was compiled i
 
 /*
  * Compiles text against kinds. All memory comes from arena. On error returns
- * SCL_ERULE with diag->msg naming the problem (unknown node kind "x" for
- * python, unknown field, unbalanced parenthesis, ...) and diag->line/col the
- * 1-based position inside text (the caller shifts it to the rule file).
+ * SCL_ERULE with diag->msg naming the problem (unknown node kind 'x', unknown
+ * field, unbalanced parenthesis, ...; without the language, which the caller
+ * adds) and diag->line/col the 1-based position inside text (the caller
+ * shifts it to the rule file). Patterns nest at most 64 deep and have at most
+ * 512 nodes.
+ *
+ * Matching semantics worth knowing: only unfielded child patterns backtrack
+ * (`[...]` and `field:` take the first alternative or child that matches);
+ * an unfielded child that is a string, a bare `_` or an alternative holding
+ * one is tried against all children, any other against named children only;
+ * a match that would bind more than SCL_MAX_CAPTURES captures fails.
  */
 scl_status scl_pattern_compile(scl_pattern **out, const char *text, const scl_kinds *kinds,
                                scl_arena *arena, scl_diag *diag);
