@@ -308,7 +308,7 @@ static scl_status parse_captures(parser *ps, pnode *pn)
       len--;
     if (len == 0)
       return fail_at(ps, at, "expected a capture name after '@'");
-    unsigned index;
+    unsigned index = 0;
     scl_status st = intern_capture(ps, at, s, len, &index);
     if (st != SCL_OK)
       return st;
@@ -485,7 +485,7 @@ static scl_status parse_items(parser *ps, unsigned depth, size_t open, pnode *pn
       ps->pos++;
       continue;
     }
-    pnode *child;
+    pnode *child = NULL;
     uint16_t field;
     bool negated;
     scl_status st = parse_item(ps, depth, &child, &field, &negated);

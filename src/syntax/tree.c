@@ -176,12 +176,26 @@ static uint32_t line_start(const scl_tree *t, uint32_t byte)
   return byte;
 }
 
+/* Bytes in the well-formed UTF-8 sequence at src[i], or 1 for a byte that
+ * does not start one (stray continuation, truncated sequence). */
+static uint32_t utf8_seq_len(const scl_tree *t, uint32_t i)
+{
+  unsigned char c = (unsigned char)t->src[i];
+  uint32_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+               : (c & 0xF8) == 0xF0 ? 4 : 0;
+  if (len == 0 || i + len > t->src_len)
+    return 1;
+  for (uint32_t k = 1; k < len; k++)
+    if (((unsigned char)t->src[i + k] & 0xC0) != 0x80)
+      return 1;
+  return len;
+}
+
 static uint32_t codepoint_col(const scl_tree *t, uint32_t byte)
 {
-  uint32_t s = line_start(t, byte), col = 1;
-  for (uint32_t i = s; i < byte && i < t->src_len; i++)
-    if (((unsigned char)t->src[i] & 0xC0) != 0x80)
-      col++;
+  uint32_t col = 1;
+  for (uint32_t i = line_start(t, byte); i < byte && i < t->src_len; i += utf8_seq_len(t, i))
+    col++;
   return col;
 }
 
