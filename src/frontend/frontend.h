@@ -12,11 +12,16 @@
  *    Anonymous tokens ("async", "(") are in the tree with is_named = 0.
  *  - C uses libclang cursor kinds with spaces removed and each word
  *    capitalised (`CallExpr`, `ForStmt`, `FunctionDecl`, `DeclRefExpr`,
- *    `MacroExpansion`, ...). Only cursors located in the main file are kept.
+ *    `MacroExpansion`, ...). Cursors whose (expansion) location is in the main
+ *    file are kept, placed at the macro call when they come from a macro; a
+ *    statement whose extent is exactly a macro call (FD_ZERO's loop, a
+ *    do {} while (0)) is replaced by its children so macro bodies never look
+ *    like loops the user wrote. MacroExpansion, MacroDefinition and
+ *    InclusionDirective nodes sit in the innermost node containing them.
  *    `UnexposedExpr` wrappers with a single child (implicit casts) are
  *    spliced out. Fields: CallExpr children are `callee` (the first) and
- *    `argument`; FunctionDecl body is `body`; ForStmt/WhileStmt/DoStmt body is
- *    `body` (the last child); IfStmt `condition` first; VarDecl initialiser
+ *    `argument`; FunctionDecl body is `body`; ForStmt/WhileStmt body is
+ *    `body` (the last child), DoStmt's the first; IfStmt `condition` first; VarDecl initialiser
  *    `value`; BinaryOperator children `left`/`right`. Tokens are not nodes.
  */
 #ifndef SCL_FRONTEND_FRONTEND_H

@@ -212,8 +212,8 @@ void scl_tree_span(struct scl_span *out, const scl_tree *t, uint32_t node)
 
 const char *scl_tree_line_text(const scl_tree *t, uint32_t row, size_t *len_out)
 {
-  /* find the row by counting newlines from the nearest node start we know:
-   * rows are rare lookups (one per finding), so a linear scan is fine */
+  /* count newlines from the start: one lookup per finding, so a linear scan
+   * is fine */
   size_t i = 0;
   uint32_t r = 0;
   while (r < row && i < t->src_len) {
