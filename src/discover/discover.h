@@ -31,7 +31,8 @@ typedef struct scl_source {
   scl_lang lang;        /* SCL_LANG_NONE when skipped */
   size_t size;          /* bytes, from stat */
   const char *skip_kind;   /* NULL, or static: "binary", "too-large", "unreadable",
-                              "symlink-loop", "broken-symlink", "not-found" */
+                              "symlink-loop", "broken-symlink", "not-found",
+                              "too-deep" (past SCL_MAX_DIR_DEPTH) */
   char *skip_message;   /* human sentence, NULL when not skipped */
 } scl_source;
 
@@ -68,6 +69,8 @@ scl_lang scl_lang_from_shebang(const char *first_line, size_t len);
  * caller frees) and *len_out its length. Returns SCL_EIO (unreadable, with
  * the errno text in diag), SCL_ESKIP when it is larger than max_bytes or looks
  * binary (a NUL byte in the first SCL_BINARY_SNIFF_BYTES), with the reason.
+ * A FIFO, device or other non-regular file is SCL_ESKIP "not a regular file".
+ * max_bytes 0 means SCL_MAX_FILE_BYTES.
  */
 scl_status scl_discover_read(char **data_out, size_t *len_out, const char *path,
                              size_t max_bytes, scl_diag *diag);
