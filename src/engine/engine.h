@@ -37,9 +37,9 @@ scl_status scl_ruleset_new(scl_ruleset **out, scl_diag *diag);
 void scl_ruleset_free(scl_ruleset *rs);
 
 /*
- * Parses one rule file's text (origin is its path, used in messages and in
- * scl_rule_info.origin; for the built-in rules "rules/<name>.yaml" with
- * is_builtin set). Every problem is passed to on_error as file:line:col; the
+ * Parses one rule file's text (origin is its path, used in messages; for the
+ * built-in rules "rules/<name>.yaml" with is_builtin set, and then
+ * scl_rule_info.origin is "builtin", else the path). Every problem is passed to on_error as file:line:col; the
  * return is SCL_ERULE if there was any. A rule whose id is already loaded
  * is an error.
  */

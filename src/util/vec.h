@@ -11,6 +11,7 @@
 #define SCL_UTIL_VEC_H
 
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "util/alloc.h"
 
