@@ -22,6 +22,7 @@
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/limits.h"
+#include "util/vec.h"
 
 /* Upper bound on worker threads: beyond this, memory for per-worker parsers
  * costs more than the cores give back on any machine we target. */
