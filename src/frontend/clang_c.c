@@ -276,6 +276,60 @@ static bool is_source_arg(const char *arg, const char *abs, const char *cwd_dir)
   return same;
 }
 
+/* Options whose path argument is relative to the compile command's directory:
+ * either as the next argument ("-I", "inc") or joined ("-Iinc"). */
+static const char *const path_options[] = {"-I", "-isystem", "-iquote", "-idirafter", "-include",
+                                           "-imacros", "-F", NULL};
+
+/*
+ * Adds a, with a relative path made absolute against cwd_dir when a is a path
+ * option's value (joined or, with is_value, the separate argument). libclang's
+ * "-working-directory" is not used because it changes the whole process's
+ * current directory, which would break every relative path of the scan.
+ */
+static void add_resolved(str_vec *args, const char *a, const char *cwd_dir, bool is_value)
+{
+  scl_buf b;
+  if (is_value) {
+    if (a[0] == '/') {
+      str_vec_add(args, a);
+      return;
+    }
+    scl_buf_init(&b, 0);
+    scl_buf_printf(&b, "%s/%s", cwd_dir, a);
+    SCL_VEC_PUSH(args, scl_buf_detach(&b));
+    return;
+  }
+  for (size_t k = 0; path_options[k]; k++) {
+    size_t n = strlen(path_options[k]);
+    if (strncmp(a, path_options[k], n) == 0 && a[n] && a[n] != '/' && a[n] != '=') {
+      scl_buf_init(&b, 0);
+      scl_buf_printf(&b, "%s%s/%s", path_options[k], cwd_dir, a + n);
+      SCL_VEC_PUSH(args, scl_buf_detach(&b));
+      return;
+    }
+  }
+  str_vec_add(args, a);
+}
+
+static bool is_path_option(const char *a)
+{
+  for (size_t k = 0; path_options[k]; k++)
+    if (strcmp(a, path_options[k]) == 0)
+      return true;
+  return false;
+}
+
+/* True when the command is for abs itself (not one the database inferred). */
+static bool command_is_for(CXCompileCommand cmd, const char *abs, const char *cwd_dir)
+{
+  CXString f = clang_CompileCommand_getFilename(cmd);
+  const char *name = clang_getCString(f) ? clang_getCString(f) : "";
+  bool same = is_source_arg(name, abs, cwd_dir);
+  clang_disposeString(f);
+  return same;
+}
+
 /* Appends the database's arguments for abs to args; false if it has none. */
 static bool args_from_db(str_vec *args, const char *db_dir, const char *abs)
 {
@@ -293,16 +347,24 @@ static bool args_from_db(str_vec *args, const char *db_dir, const char *abs)
   CXString dir_s = clang_CompileCommand_getDirectory(cmd);
   char *cwd_dir = scl_xstrdup(clang_getCString(dir_s) ? clang_getCString(dir_s) : "/");
   clang_disposeString(dir_s);
-  str_vec_add(args, "-working-directory");
-  str_vec_add(args, cwd_dir);
+  if (!command_is_for(cmd, abs, cwd_dir)) {
+    free(cwd_dir);
+    goto cleanup;
+  }
   unsigned n = clang_CompileCommand_getNumArgs(cmd);
+  bool next_is_path = false;
   for (unsigned i = 1; i < n; i++) {  /* argument 0 is the compiler */
     CXString s = clang_CompileCommand_getArg(cmd, i);
     const char *a = clang_getCString(s) ? clang_getCString(s) : "";
-    if (takes_output_arg(a))
+    if (next_is_path) {
+      add_resolved(args, a, cwd_dir, true);
+      next_is_path = false;
+    } else if (takes_output_arg(a)) {
       i++;
-    else if (!is_dropped_flag(a) && !is_source_arg(a, abs, cwd_dir))
-      str_vec_add(args, a);
+    } else if (!is_dropped_flag(a) && !is_source_arg(a, abs, cwd_dir)) {
+      add_resolved(args, a, cwd_dir, false);
+      next_is_path = is_path_option(a);
+    }
     clang_disposeString(s);
   }
   free(cwd_dir);

@@ -114,5 +114,20 @@ assert paths == {"src/server.c"}, paths
 assert any(n["path"] == "src/blob.py" and n["kind"] == "binary" for n in d["notices"]), d["notices"]
 PY
 
+# a compile_commands.json whose directory is elsewhere must not move the scan's
+# current directory: every file after the C file must still be read
+mkdir -p "$tmp/cdb/build/obj" "$tmp/cdb/src" "$tmp/cdb/zz"
+{ cat "$here/project/native/server.c"; head -c 20000 /dev/zero | tr '\0' '\n'; } >"$tmp/cdb/src/a.c"  # largest: scanned first
+cp "$here/project/api/users.py" "$tmp/cdb/zz/users.py"
+printf '[{"directory": "%s/build/obj", "file": "../../src/a.c", "command": "cc -I../../src -c ../../src/a.c -o a.o"}]\n' \
+  "$tmp/cdb" >"$tmp/cdb/build/compile_commands.json"
+(cd "$tmp/cdb" && "$bin" check -j 1 --format json src zz >"$tmp/out" 2>"$tmp/err")
+python3 - "$tmp/out" <<'PY' && ok "compile_commands.json keeps the working directory" || bad "compile_commands.json keeps the working directory" "$(cat "$tmp/out" "$tmp/err")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert not d["notices"], d["notices"]
+assert {f["path"] for f in d["findings"]} == {"src/a.c", "zz/users.py"}, d["findings"]
+PY
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
