@@ -249,8 +249,12 @@ void scl_report__count(scl_report_counts *out, const scl_result *result)
     case SCL_LEVEL_NONE: out->others++; break;
     }
   }
+  /* a warning-level notice means the file was not scanned; a note (syntax
+   * errors the parser recovered from) means it was, with a caveat */
   const char *prev = NULL;
   for (size_t i = 0; i < result->notice_count; i++) {
+    if (result->notices[i].level < SCL_LEVEL_WARNING)
+      continue;
     const char *p = result->notices[i].path ? result->notices[i].path : "";
     if (!prev || strcmp(prev, p) != 0)
       out->skipped_files++;

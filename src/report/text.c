@@ -291,7 +291,10 @@ scl_status scl_report__text_end(scl_report_ctx *ctx, scl_diag *diag)
     put_styled(ctx, level_color(level), scl_level_str(level));
     fputs(": ", out);
     put_styled(ctx, ANSI_BOLD, n->path ? n->path : "");
-    fprintf(out, ": skipped (%s)", n->kind && *n->kind ? n->kind : "unknown");
+    if (level >= SCL_LEVEL_WARNING)
+      fprintf(out, ": skipped (%s)", n->kind && *n->kind ? n->kind : "unknown");
+    else
+      fprintf(out, ": %s", n->kind && *n->kind ? n->kind : "unknown");
     if (n->message && *n->message)
       fprintf(out, ": %s", n->message);
     fputc('\n', out);

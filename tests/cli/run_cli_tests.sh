@@ -114,6 +114,16 @@ assert paths == {"src/server.c"}, paths
 assert any(n["path"] == "src/blob.py" and n["kind"] == "binary" for n in d["notices"]), d["notices"]
 PY
 
+# a file with syntax errors is still scanned: a note, not a skip
+mkdir -p "$tmp/syn"
+printf 'def broken(:\n    pass\n' >"$tmp/syn/broken.py"
+(cd "$tmp/syn" && "$bin" check --no-color . >"$tmp/out" 2>"$tmp/err")
+if grep -q "^note: broken.py: syntax-error" "$tmp/out" && grep -q "^No problems found in 1 file.$" "$tmp/out"; then
+  ok "syntax errors are a note, the file is scanned"
+else
+  bad "syntax errors are a note, the file is scanned" "$(cat "$tmp/out")"
+fi
+
 # a compile_commands.json whose directory is elsewhere must not move the scan's
 # current directory: every file after the C file must still be read
 mkdir -p "$tmp/cdb/build/obj" "$tmp/cdb/src" "$tmp/cdb/zz"
