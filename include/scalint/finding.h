@@ -42,6 +42,20 @@ typedef struct scl_location {
   const char *message; /* e.g. "the loop over users" */
 } scl_location;
 
+/* How a finding was suppressed (SARIF suppressions[].kind). */
+typedef enum scl_suppression {
+  SCL_SUPPRESS_NONE = 0,
+  SCL_SUPPRESS_IN_SOURCE = 1,  /* a `scalint: ignore[...]` comment */
+  SCL_SUPPRESS_EXTERNAL = 2    /* the baseline, or a per-path ignore in the config */
+} scl_suppression;
+
+/* Finding versus a baseline (SARIF baselineState); NONE when no baseline. */
+typedef enum scl_baseline_state {
+  SCL_BASELINE_NONE = 0,
+  SCL_BASELINE_NEW = 1,
+  SCL_BASELINE_UNCHANGED = 2
+} scl_baseline_state;
+
 /*
  * scl_finding - one rule match.
  *   line_text    the full text of start_line, without its newline (for snippets)
@@ -59,6 +73,9 @@ typedef struct scl_finding {
   const scl_location *related;
   size_t related_count;
   const char *fingerprint;
+  scl_suppression suppression;   /* NONE unless suppressed (then hidden from text) */
+  const char *justification;     /* the reason given after "--", or NULL */
+  scl_baseline_state baseline_state;
 } scl_finding;
 
 /*

@@ -41,6 +41,17 @@ typedef struct scl_run_opts {
   bool no_default_excludes;
   bool no_gitignore;
   unsigned jobs;            /* worker threads; 0 = number of online CPUs */
+
+  /* configuration (.scalint.yml) */
+  const char *config_path;  /* explicit --config FILE; NULL = search upward */
+  bool no_config;           /* ignore config files */
+
+  /* what to report (suppress stage) */
+  const char *baseline_path;      /* findings in this baseline are marked unchanged */
+  const char *diff_base;          /* only findings on lines changed since this git ref */
+  const char *const *only_files;  /* --files-from: only findings in these paths */
+  size_t only_file_count;
+  bool no_unused_suppressions;    /* do not report unused `scalint: ignore` comments */
 } scl_run_opts;
 
 /*
@@ -58,6 +69,9 @@ typedef struct scl_result {
   size_t files_scanned;
   size_t bytes_scanned;
   double seconds;
+  int fail_on;               /* the config's failing level, or -1 when it sets none */
+  const char *config_path;   /* the config file used, or NULL */
+  bool has_baseline;         /* findings carry baseline_state */
 } scl_result;
 
 /* Zeroes opts. */
@@ -97,6 +111,9 @@ typedef struct scl_report_opts {
   bool color;            /* ANSI colours (text only) */
   bool show_source;      /* source line + caret under each finding (text) */
   const char *tool_version;
+  bool show_suppressed;  /* text/json/github/gitlab: include suppressed findings */
+  bool statistics;       /* text: a table of counts per rule after the findings */
+  const char *automation_id;  /* SARIF runs[].automationDetails.id, or NULL */
 } scl_report_opts;
 
 /*
@@ -108,5 +125,18 @@ scl_status scl_report_write(FILE *out, const char *format, const scl_result *res
 
 /* NULL-terminated list of format names, for --help. */
 const char *const *scl_report_formats(void);
+
+/*
+ * Writes result's findings (suppressed ones included) as a baseline file
+ * (JSON) to out, for `scalint baseline`. SCL_EIO on write errors.
+ */
+scl_status scl_baseline_write(FILE *out, const scl_result *result, scl_diag *diag);
+
+/*
+ * Prints the effective configuration for opts (the config file found or
+ * given, merged with opts) as YAML, for `scalint config`. SCL_ECONFIG with
+ * file:line:col for a malformed config file.
+ */
+scl_status scl_config_print(FILE *out, const scl_run_opts *opts, scl_diag *diag);
 
 #endif
