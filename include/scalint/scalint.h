@@ -117,7 +117,7 @@ typedef struct scl_report_opts {
 } scl_report_opts;
 
 /*
- * Writes result to out in format "text", "json" or "sarif".
+ * Writes result to out in format "text", "json", "sarif", "github" or "gitlab".
  * Returns SCL_EINVAL for an unknown format, SCL_EIO on write errors.
  */
 scl_status scl_report_write(FILE *out, const char *format, const scl_result *result,

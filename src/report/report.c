@@ -1,6 +1,7 @@
 /*
  * report.c - the reporter table, scl_report_write() and the helpers every
- * reporter shares (rule lookup, fingerprints, JSON strings, counts).
+ * reporter shares (rule lookup, fingerprints, hashing, JSON strings, which
+ * findings are shown, counts).
  *
  * It picks a reporter by name and drives it over a finished scl_result. It
  * must not format anything itself, print anywhere but the stream it is given,
@@ -20,10 +21,12 @@ const scl_reporter scl_reporters[] = {
   { "text", scl_report__text_begin, scl_report__text_finding, scl_report__text_end },
   { "json", scl_report__json_begin, scl_report__json_finding, scl_report__json_end },
   { "sarif", scl_report__sarif_begin, scl_report__sarif_finding, scl_report__sarif_end },
+  { "github", scl_report__github_begin, scl_report__github_finding, scl_report__github_end },
+  { "gitlab", scl_report__gitlab_begin, scl_report__gitlab_finding, scl_report__gitlab_end },
   { NULL, NULL, NULL, NULL }
 };
 
-static const char *const format_names[] = { "text", "json", "sarif", NULL };
+static const char *const format_names[] = { "text", "json", "sarif", "github", "gitlab", NULL };
 
 const char *const *scl_report_formats(void)
 {
@@ -77,9 +80,8 @@ const scl_rule_info *scl_report__rule(const scl_report_ctx *ctx, const char *id,
   return NULL;
 }
 
-/* ---- fingerprints ---- */
+/* ---- hashing and occurrences ---- */
 
-#define FNV_OFFSET 0xcbf29ce484222325ULL
 #define FNV_PRIME 0x100000001b3ULL
 #define FP_HEX_LEN 16
 
@@ -92,7 +94,7 @@ static uint64_t fnv1a(uint64_t h, const char *s, size_t len)
   return h;
 }
 
-static uint64_t fnv1a_str(uint64_t h, const char *s)
+uint64_t scl_report__hash_str(uint64_t h, const char *s)
 {
   h = fnv1a(h, s ? s : "", s ? strlen(s) : 0);
   return fnv1a(h, "", 1); /* separator, so ("ab","c") differs from ("a","bc") */
@@ -111,25 +113,44 @@ static uint64_t fnv1a_line(uint64_t h, const char *s)
   return fnv1a(h, "", 1);
 }
 
-/* Occurrence counts keyed by base hash: open addressing, power-of-two size at
- * least twice the number of keys, so probes stay short. */
-typedef struct fp_slot {
+/* One key of an scl_report_occ. */
+struct scl_report_occ_slot {
   uint64_t key;
   uint32_t count;
   bool is_used;
-} fp_slot;
+};
 
-static uint32_t fp_occurrence(fp_slot *slots, size_t mask, uint64_t key)
+/* Power-of-two size at least twice the number of keys, so probes stay short
+ * and the table never fills. */
+void scl_report__occ_init(scl_report_occ *occ, size_t key_count)
 {
-  size_t i = (size_t)(key ^ (key >> 32)) & mask;
-  while (slots[i].is_used && slots[i].key != key)
-    i = (i + 1) & mask;
-  if (!slots[i].is_used) {
-    slots[i].is_used = true;
-    slots[i].key = key;
-  }
-  return slots[i].count++;
+  size_t cap = 16;
+  while (cap < key_count * 2)
+    cap *= 2;
+  occ->slots = scl_xcalloc(cap, sizeof(*occ->slots));
+  occ->mask = cap - 1;
 }
+
+uint32_t scl_report__occ_next(scl_report_occ *occ, uint64_t key)
+{
+  size_t i = (size_t)(key ^ (key >> 32)) & occ->mask;
+  while (occ->slots[i].is_used && occ->slots[i].key != key)
+    i = (i + 1) & occ->mask;
+  if (!occ->slots[i].is_used) {
+    occ->slots[i].is_used = true;
+    occ->slots[i].key = key;
+  }
+  return occ->slots[i].count++;
+}
+
+void scl_report__occ_dispose(scl_report_occ *occ)
+{
+  free(occ->slots);
+  occ->slots = NULL;
+  occ->mask = 0;
+}
+
+/* ---- fingerprints ---- */
 
 void scl_report__fingerprints(const char **fps, char **storage_out, const scl_result *result)
 {
@@ -144,29 +165,27 @@ void scl_report__fingerprints(const char **fps, char **storage_out, const scl_re
   if (missing == 0)
     return;
 
-  size_t cap = 16;
-  while (cap < missing * 2)
-    cap *= 2;
-  fp_slot *slots = scl_xcalloc(cap, sizeof(*slots));
+  scl_report_occ occ;
+  scl_report__occ_init(&occ, missing);
   char *storage = scl_xmalloc(missing * (FP_HEX_LEN + 1));
   size_t used = 0;
   for (size_t i = 0; i < result->finding_count; i++) {
     const scl_finding *f = &result->findings[i];
     if (fps[i] && *fps[i])
       continue;
-    uint64_t h = fnv1a_str(FNV_OFFSET, f->rule_id);
-    h = fnv1a_str(h, f->path);
+    uint64_t h = scl_report__hash_str(SCL_REPORT_FNV_OFFSET, f->rule_id);
+    h = scl_report__hash_str(h, f->path);
     h = fnv1a_line(h, f->line_text);
-    uint32_t occ = fp_occurrence(slots, cap - 1, h);
+    uint32_t n_seen = scl_report__occ_next(&occ, h);
     char occ_text[16];
-    int n = snprintf(occ_text, sizeof(occ_text), "%u", (unsigned)occ);
+    int n = snprintf(occ_text, sizeof(occ_text), "%u", (unsigned)n_seen);
     h = fnv1a(h, occ_text, (size_t)n);
     char *dst = storage + used * (FP_HEX_LEN + 1);
     snprintf(dst, FP_HEX_LEN + 1, "%016llx", (unsigned long long)h);
     fps[i] = dst;
     used++;
   }
-  free(slots);
+  scl_report__occ_dispose(&occ);
   *storage_out = storage;
 }
 
@@ -236,13 +255,34 @@ scl_status scl_report__json_dump(json_t *root, FILE *out, scl_diag *diag)
   return SCL_OK;
 }
 
-/* ---- counts ---- */
+/* ---- visibility and counts ---- */
+
+scl_report_kind scl_report__kind(const scl_finding *f)
+{
+  if (f->baseline_state == SCL_BASELINE_UNCHANGED)
+    return SCL_REPORT_UNCHANGED;
+  if (f->suppression != SCL_SUPPRESS_NONE)
+    return SCL_REPORT_SUPPRESSED;
+  return SCL_REPORT_ACTIVE;
+}
+
+bool scl_report__is_shown(const scl_report_ctx *ctx, const scl_finding *f)
+{
+  return ctx->opts->show_suppressed || scl_report__kind(f) == SCL_REPORT_ACTIVE;
+}
 
 void scl_report__count(scl_report_counts *out, const scl_result *result)
 {
   memset(out, 0, sizeof(*out));
   for (size_t i = 0; i < result->finding_count; i++) {
-    switch (result->findings[i].level) {
+    const scl_finding *f = &result->findings[i];
+    switch (scl_report__kind(f)) {
+    case SCL_REPORT_SUPPRESSED: out->suppressed++; continue;
+    case SCL_REPORT_UNCHANGED: out->unchanged++; continue;
+    case SCL_REPORT_ACTIVE: break;
+    }
+    out->active++;
+    switch (f->level) {
     case SCL_LEVEL_ERROR: out->errors++; break;
     case SCL_LEVEL_WARNING: out->warnings++; break;
     case SCL_LEVEL_NOTE: out->notes++; break;
@@ -260,6 +300,14 @@ void scl_report__count(scl_report_counts *out, const scl_result *result)
       out->skipped_files++;
     prev = p;
   }
+}
+
+const char *scl_report__display_path(const char *path)
+{
+  const char *p = path ? path : "";
+  while (p[0] == '.' && p[1] == '/')
+    p += 2;
+  return p;
 }
 
 /* ---- entry point ---- */
@@ -287,7 +335,7 @@ scl_status scl_report_write(FILE *out, const char *format, const scl_result *res
     }
   }
   if (!rep)
-    return scl_diag_set(diag, SCL_EINVAL, "unknown format '%s' (expected text, json or sarif)",
+    return scl_diag_set(diag, SCL_EINVAL, "unknown format '%s' (expected text, json, sarif, github or gitlab)",
                         format ? format : "");
 
   errno = 0; /* so a stream error without errno is not blamed on an old one */

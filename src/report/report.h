@@ -74,6 +74,16 @@ scl_status scl_report__sarif_begin(scl_report_ctx *ctx, scl_diag *diag);
 scl_status scl_report__sarif_finding(scl_report_ctx *ctx, size_t index, scl_diag *diag);
 scl_status scl_report__sarif_end(scl_report_ctx *ctx, scl_diag *diag);
 
+/* github.c */
+scl_status scl_report__github_begin(scl_report_ctx *ctx, scl_diag *diag);
+scl_status scl_report__github_finding(scl_report_ctx *ctx, size_t index, scl_diag *diag);
+scl_status scl_report__github_end(scl_report_ctx *ctx, scl_diag *diag);
+
+/* gitlab.c */
+scl_status scl_report__gitlab_begin(scl_report_ctx *ctx, scl_diag *diag);
+scl_status scl_report__gitlab_finding(scl_report_ctx *ctx, size_t index, scl_diag *diag);
+scl_status scl_report__gitlab_end(scl_report_ctx *ctx, scl_diag *diag);
+
 /* ---- shared helpers (report.c) ---- */
 
 /* The rule whose id is id, or NULL; *index_out (if not NULL) gets its index in
@@ -98,12 +108,62 @@ json_t *scl_report__jstr(const char *s);
  * root. SCL_EIO when jansson reports a write failure. */
 scl_status scl_report__json_dump(json_t *root, FILE *out, scl_diag *diag);
 
-/* Counts per level, and distinct notice paths (notices are sorted by path). */
+/*
+ * scl_report_kind - where a finding stands for the reporters that hide some.
+ *   ACTIVE      a problem to report: not suppressed, not old per the baseline
+ *   SUPPRESSED  suppressed in source or by the config (and not UNCHANGED)
+ *   UNCHANGED   already in the baseline (whether or not also marked external)
+ * SARIF keeps every finding and says which is which; text, json, github and
+ * gitlab show only ACTIVE ones unless opts->show_suppressed.
+ */
+typedef enum scl_report_kind {
+  SCL_REPORT_ACTIVE = 0,
+  SCL_REPORT_SUPPRESSED = 1,
+  SCL_REPORT_UNCHANGED = 2
+} scl_report_kind;
+
+scl_report_kind scl_report__kind(const scl_finding *f);
+
+/* Whether a reporter that hides suppressed findings shows f. */
+bool scl_report__is_shown(const scl_report_ctx *ctx, const scl_finding *f);
+
+/*
+ * Counts. errors..others count ACTIVE findings only (they are "the
+ * problems"; with a baseline they are the new ones); suppressed and
+ * unchanged count the others. skipped_files counts distinct notice
+ * paths of warning level or above (notices are sorted by path).
+ */
 typedef struct scl_report_counts {
   size_t errors, warnings, notes, others;
+  size_t active, suppressed, unchanged;
   size_t skipped_files;
 } scl_report_counts;
 
 void scl_report__count(scl_report_counts *out, const scl_result *result);
+
+/* Path as reporters print it: leading "./" segments dropped, "" for NULL.
+ * Borrowed from path. */
+const char *scl_report__display_path(const char *path);
+
+/* ---- hashing (FNV-1a 64) ---- */
+
+#define SCL_REPORT_FNV_OFFSET 0xcbf29ce484222325ULL
+
+/* Folds s (NULL = "") plus a NUL separator into h. */
+uint64_t scl_report__hash_str(uint64_t h, const char *s);
+
+/*
+ * scl_report_occ - how many times each 64-bit key was seen (open addressing,
+ * sized once for at most key_count distinct keys, so no rehashing).
+ */
+typedef struct scl_report_occ {
+  struct scl_report_occ_slot *slots;
+  size_t mask;
+} scl_report_occ;
+
+void scl_report__occ_init(scl_report_occ *occ, size_t key_count);
+/* Returns how many times key was seen before this call (0 the first time). */
+uint32_t scl_report__occ_next(scl_report_occ *occ, uint64_t key);
+void scl_report__occ_dispose(scl_report_occ *occ);
 
 #endif

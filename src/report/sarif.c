@@ -4,6 +4,11 @@
  * finding (related locations also as a codeFlow), and one
  * toolExecutionNotification per notice.
  *
+ * Unlike the other reporters it keeps suppressed findings: SARIF says so with
+ * result.suppressions (inSource for a `scalint: ignore` comment, external for
+ * the config or the baseline) and, when the run had a baseline, with
+ * result.baselineState, so a viewer can choose what to show.
+ *
  * Artifact URIs are relative to %SRCROOT%, which originalUriBaseIds maps to
  * the working directory; that absolute URI is the only part of the output
  * that depends on where the scan ran. The document is built with jansson and
@@ -261,9 +266,20 @@ static json_t *rule_descriptor(const scl_rule_info *rule)
     json_object_set_new(help, "text", scl_report__jstr(rule->doc));
     json_object_set_new(help, "markdown", scl_report__jstr(rule->doc));
   } else {
-    if (has_text(rule->instead))
+    /* no doc: text and markdown from the one-liners, as paragraphs in the
+     * markdown (GitHub shows markdown when there is some) */
+    scl_buf md;
+    scl_buf_init(&md, 0);
+    scl_buf_puts(&md, title);
+    if (has_text(rule->why))
+      scl_buf_printf(&md, "\n\n%s", rule->why);
+    if (has_text(rule->instead)) {
       scl_buf_printf(&b, " Instead: %s", rule->instead);
+      scl_buf_printf(&md, "\n\nInstead: %s", rule->instead);
+    }
     json_object_set_new(help, "text", scl_report__jstr(scl_buf_cstr(&b)));
+    json_object_set_new(help, "markdown", scl_report__jstr(scl_buf_cstr(&md)));
+    scl_buf_dispose(&md);
   }
   scl_buf_dispose(&b);
   json_object_set_new(d, "help", help);
@@ -272,7 +288,10 @@ static json_t *rule_descriptor(const scl_rule_info *rule)
 
   json_t *props = json_object();
   json_object_set_new(props, "tags", rule_tags(rule->languages));
-  json_object_set_new(props, "precision", json_string("high"));
+  /* No rule declares its precision yet; error-level rules are the ones whose
+   * patterns we trust enough to fail a build on. */
+  json_object_set_new(props, "precision",
+                      json_string(rule->level == SCL_LEVEL_ERROR ? "high" : "medium"));
   json_object_set_new(props, "problem.severity", json_string(problem_severity(rule->level)));
   json_object_set_new(d, "properties", props);
   return d;
@@ -383,6 +402,11 @@ scl_status scl_report__sarif_begin(scl_report_ctx *ctx, scl_diag *diag)
   json_t *tool = json_object();
   json_object_set_new(tool, "driver", driver(ctx, st));
   json_object_set_new(run, "tool", tool);
+  if (has_text(ctx->opts->automation_id)) {
+    json_t *automation = json_object();
+    json_object_set_new(automation, "id", scl_report__jstr(ctx->opts->automation_id));
+    json_object_set_new(run, "automationDetails", automation);
+  }
   json_object_set_new(run, "originalUriBaseIds", srcroot(st));
   json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
   json_t *invocations = json_array();
@@ -421,6 +445,37 @@ static json_t *code_flow(const sarif_state *st, const scl_finding *f)
   return flows;
 }
 
+/* result.suppressions for f, or NULL when it is not suppressed. The
+ * justification is the comment's reason, or a note of the suppression's
+ * origin when there is none. */
+static json_t *suppressions(const scl_finding *f)
+{
+  const char *kind;
+  switch (f->suppression) {
+  case SCL_SUPPRESS_IN_SOURCE: kind = "inSource"; break;
+  case SCL_SUPPRESS_EXTERNAL: kind = "external"; break;
+  case SCL_SUPPRESS_NONE:
+  default: return NULL;
+  }
+  /* A suppression without a reason still says where it came from, so a
+   * viewer never shows a bare "suppressed". */
+  const char *why = f->justification;
+  if (!has_text(why)) {
+    if (f->suppression == SCL_SUPPRESS_IN_SOURCE)
+      why = "scalint: ignore comment (no reason given)";
+    else if (f->baseline_state == SCL_BASELINE_UNCHANGED)
+      why = "already in the baseline";
+    else
+      why = "ignored by the configuration";
+  }
+  json_t *s = json_object();
+  json_object_set_new(s, "kind", json_string(kind));
+  json_object_set_new(s, "justification", scl_report__jstr(why));
+  json_t *arr = json_array();
+  json_array_append_new(arr, s);
+  return arr;
+}
+
 scl_status scl_report__sarif_finding(scl_report_ctx *ctx, size_t index, scl_diag *diag)
 {
   sarif_state *st = ctx->state;
@@ -453,6 +508,13 @@ scl_status scl_report__sarif_finding(scl_report_ctx *ctx, size_t index, scl_diag
     json_object_set_new(res, "relatedLocations", related);
     json_object_set_new(res, "codeFlows", code_flow(st, f));
   }
+  json_t *sup = suppressions(f);
+  if (sup)
+    json_object_set_new(res, "suppressions", sup);
+  if (ctx->result->has_baseline)
+    json_object_set_new(res, "baselineState",
+                        json_string(f->baseline_state == SCL_BASELINE_UNCHANGED ? "unchanged"
+                                                                                : "new"));
   json_array_append_new(st->results, res);
   return SCL_OK;
 }

@@ -2,6 +2,9 @@
  * text.c - the human reporter: `path:line:col: level[ID] slug: message`, the
  * source line with a caret under the span, the rule's why/instead, related
  * locations, notices, and a one-line summary (in the manner of ruff and rustc).
+ * Suppressed findings and those already in the baseline are left out unless
+ * opts->show_suppressed (then tagged); the summary counts them apart, and
+ * opts->statistics adds a per-rule table (as `ruff --statistics` does).
  *
  * Columns in findings count Unicode code points; here every code point takes
  * one terminal column except a tab, which is shown as TAB_WIDTH spaces in both
@@ -179,6 +182,29 @@ static void put_location(const scl_report_ctx *ctx, const char *path, const scl_
   fprintf(ctx->out, ":%u:%u:", (unsigned)span->start_line, (unsigned)span->start_col);
 }
 
+/* " (suppressed: reason)" / " (unchanged since baseline)" after the message
+ * of a finding shown only because of show_suppressed. */
+static void put_hidden_tag(const scl_report_ctx *ctx, const scl_finding *f)
+{
+  scl_report_kind kind = scl_report__kind(f);
+  if (kind == SCL_REPORT_ACTIVE)
+    return;
+  bool has_reason = f->justification && *f->justification;
+  if (f->suppression != SCL_SUPPRESS_NONE && (kind == SCL_REPORT_SUPPRESSED || has_reason)) {
+    const char *reason = has_reason ? f->justification
+                         : f->suppression == SCL_SUPPRESS_IN_SOURCE ? "in source"
+                                                                    : "by configuration";
+    fputc(' ', ctx->out);
+    put_styled(ctx, ANSI_BOLD, "(suppressed: ");
+    fputs(reason, ctx->out);
+    put_styled(ctx, ANSI_BOLD, ")");
+  }
+  if (kind == SCL_REPORT_UNCHANGED) {
+    fputc(' ', ctx->out);
+    put_styled(ctx, ANSI_BOLD, "(unchanged since baseline)");
+  }
+}
+
 scl_status scl_report__text_begin(scl_report_ctx *ctx, scl_diag *diag)
 {
   ctx->state = scl_xcalloc(1, sizeof(text_state));
@@ -189,6 +215,8 @@ scl_status scl_report__text_finding(scl_report_ctx *ctx, size_t index, scl_diag 
 {
   text_state *st = ctx->state;
   const scl_finding *f = &ctx->result->findings[index];
+  if (!scl_report__is_shown(ctx, f))
+    return SCL_OK;
   const scl_rule_info *rule = scl_report__rule(ctx, f->rule_id, NULL);
   FILE *out = ctx->out;
 
@@ -200,7 +228,9 @@ scl_status scl_report__text_finding(scl_report_ctx *ctx, size_t index, scl_diag 
   fputc(']', out);
   if (f->slug && *f->slug)
     fprintf(out, " %s", f->slug);
-  fprintf(out, ": %s\n", f->message ? f->message : "");
+  fprintf(out, ": %s", f->message ? f->message : "");
+  put_hidden_tag(ctx, f);
+  fputc('\n', out);
 
   char lineno[16];
   int gutter = snprintf(lineno, sizeof(lineno), "%u", (unsigned)f->span.start_line);
@@ -245,11 +275,11 @@ static void put_summary(const scl_report_ctx *ctx)
   scl_report_counts c;
   scl_report__count(&c, r);
 
-  if (r->finding_count == 0) {
+  if (c.active == 0) {
     fputs("No problems found in ", out);
   } else {
     fputs("Found ", out);
-    put_plural(out, r->finding_count, "problem", "problems");
+    put_plural(out, c.active, "problem", "problems");
     const char *sep = " (";
     struct {
       size_t n;
@@ -275,7 +305,100 @@ static void put_summary(const scl_report_ctx *ctx)
     put_plural(out, c.skipped_files, "file", "files");
     fputs(" skipped", out);
   }
+  if (r->has_baseline)
+    fprintf(out, "; %zu new, %zu unchanged (baseline)", c.active, c.unchanged);
+  if (c.suppressed)
+    fprintf(out, "; %zu suppressed", c.suppressed);
   fputs(".\n", out);
+}
+
+/* ---- statistics ---- */
+
+/*
+ * rule_stat - one row of the --statistics table.
+ *   level   the highest level among the rule's findings (a config override
+ *           can make it differ from the rule's default)
+ */
+typedef struct rule_stat {
+  const char *id;
+  const char *slug;
+  scl_level level;
+  size_t count;
+} rule_stat;
+
+static int stat_cmp(const void *a, const void *b)
+{
+  const rule_stat *x = a, *y = b;
+  if (x->count != y->count)
+    return x->count > y->count ? -1 : 1;
+  return strcmp(x->id, y->id);
+}
+
+static int stat_id_cmp(const void *a, const void *b)
+{
+  const rule_stat *x = a, *y = b;
+  return strcmp(x->id, y->id);
+}
+
+/* Counts ACTIVE findings per rule id into *out (caller frees). One row per
+ * finding is sorted by id and merged, so this is O(n log n) whatever the
+ * number of rules. */
+static size_t collect_stats(rule_stat **out, const scl_result *r)
+{
+  rule_stat *rows = scl_xmalloc((r->finding_count ? r->finding_count : 1) * sizeof(*rows));
+  size_t n = 0;
+  for (size_t i = 0; i < r->finding_count; i++) {
+    const scl_finding *f = &r->findings[i];
+    if (scl_report__kind(f) != SCL_REPORT_ACTIVE)
+      continue;
+    rows[n].id = f->rule_id ? f->rule_id : "";
+    rows[n].slug = f->slug ? f->slug : "";
+    rows[n].level = f->level;
+    rows[n].count = 1;
+    n++;
+  }
+  qsort(rows, n, sizeof(*rows), stat_id_cmp);
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (m > 0 && strcmp(rows[m - 1].id, rows[i].id) == 0) {
+      rows[m - 1].count++;
+      if (rows[i].level > rows[m - 1].level)
+        rows[m - 1].level = rows[i].level;
+      if (!*rows[m - 1].slug)
+        rows[m - 1].slug = rows[i].slug;
+      continue;
+    }
+    rows[m++] = rows[i];
+  }
+  qsort(rows, m, sizeof(*rows), stat_cmp);
+  *out = rows;
+  return m;
+}
+
+static void put_statistics(const scl_report_ctx *ctx)
+{
+  rule_stat *rows = NULL;
+  size_t n = collect_stats(&rows, ctx->result);
+  size_t w_count = 1, w_id = 0, w_slug = 0;
+  for (size_t i = 0; i < n; i++) {
+    char num[24];
+    size_t len = (size_t)snprintf(num, sizeof(num), "%zu", rows[i].count);
+    if (len > w_count)
+      w_count = len;
+    if (strlen(rows[i].id) > w_id)
+      w_id = strlen(rows[i].id);
+    if (strlen(rows[i].slug) > w_slug)
+      w_slug = strlen(rows[i].slug);
+  }
+  for (size_t i = 0; i < n; i++) {
+    fprintf(ctx->out, "%*zu  ", (int)w_count, rows[i].count);
+    put_styled(ctx, ANSI_BOLD, rows[i].id);
+    fprintf(ctx->out, "%*s  %-*s  ", (int)(w_id - strlen(rows[i].id)), "", (int)w_slug,
+            rows[i].slug);
+    put_styled(ctx, level_color(rows[i].level), scl_level_str(rows[i].level));
+    fputc('\n', ctx->out);
+  }
+  free(rows);
 }
 
 scl_status scl_report__text_end(scl_report_ctx *ctx, scl_diag *diag)
@@ -284,6 +407,19 @@ scl_status scl_report__text_end(scl_report_ctx *ctx, scl_diag *diag)
   FILE *out = ctx->out;
   if (ctx->is_aborted)
     goto cleanup;
+
+  if (ctx->opts->statistics) {
+    scl_report_counts c;
+    scl_report__count(&c, ctx->result);
+    if (c.active > 0) {
+      if (st->has_output && !st->ends_blank)
+        fputc('\n', out);
+      put_statistics(ctx);
+      fputc('\n', out);
+      st->has_output = true;
+      st->ends_blank = true;
+    }
+  }
 
   for (size_t i = 0; i < ctx->result->notice_count; i++) {
     const scl_notice *n = &ctx->result->notices[i];

@@ -1,10 +1,15 @@
 /*
- * test_report.c - unit tests for the reporters (text, json, sarif).
+ * test_report.c - unit tests for the reporters (text, json, sarif, github,
+ * gitlab).
  *
  * Each case builds a small scl_result by hand, renders it into a memory
  * stream and checks the bytes (text) or the parsed document (json, sarif).
  * The SARIF cases also run the shared validator when it is present. Nothing
  * here reaches into the reporters' private state; only scalint.h is used.
+ *
+ * With SCALINT_REPORT_EXAMPLES=DIR in the environment, test_report__examples
+ * writes each format's output for a tiny result to DIR/example.<format>; those
+ * files are the examples in docs/output-formats.md.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -93,14 +98,14 @@ static scl_result make_result(void)
   f[0] = (scl_finding){ "SCL003", "query-in-loop", SCL_LEVEL_WARNING, "app/jobs.py",
                         span_of(8, TAB_LINE, "db.find_one(u)"),
                         "db.find_one(u) runs once per iteration of the loop at line 5", TAB_LINE,
-                        jobs_related, 2, NULL };
+                        jobs_related, 2, NULL, SCL_SUPPRESS_NONE, NULL, SCL_BASELINE_NONE };
   f[1] = (scl_finding){ "SCL001", "hard-result-cap", SCL_LEVEL_ERROR, "app/users.py",
                         span_of(12, CAP_LINE, "db.users.find({}).to_list(1000)"),
                         "`find({}).to_list(1000)` stops at 1000 results", CAP_LINE, NULL, 0,
-                        "0123456789abcdef" };
+                        "0123456789abcdef", SCL_SUPPRESS_NONE, NULL, SCL_BASELINE_NONE };
   f[2] = (scl_finding){ "SCL099", "custom-rule", SCL_LEVEL_NOTE, UTF8_PATH,
                         span_of(3, UTF8_LINE, "get()"), "get() is slow", UTF8_LINE, NULL, 0,
-                        NULL };
+                        NULL, SCL_SUPPRESS_NONE, NULL, SCL_BASELINE_NONE };
   scl_result r = { 0 };
   r.findings = f;
   r.finding_count = 3;
@@ -130,15 +135,21 @@ static char *render(const char *format, const scl_result *r, const scl_report_op
   return buf;
 }
 
-static json_t *render_json(const char *format, const scl_result *r)
+static json_t *render_json_opts(const char *format, const scl_result *r,
+                               const scl_report_opts *opts)
 {
-  char *out = render(format, r, NULL);
+  char *out = render(format, r, opts);
   json_error_t err;
   json_t *root = json_loads(out, 0, &err);
   if (!root)
     fail_msg("%s output does not parse: %s (line %d)", format, err.text, err.line);
   free(out);
   return root;
+}
+
+static json_t *render_json(const char *format, const scl_result *r)
+{
+  return render_json_opts(format, r, NULL);
 }
 
 /* Follows keys (objects) and decimal indexes (arrays); NULL-terminated. */
@@ -208,7 +219,9 @@ static void test_report__formats(void **state)
   assert_string_equal(f[0], "text");
   assert_string_equal(f[1], "json");
   assert_string_equal(f[2], "sarif");
-  assert_null(f[3]);
+  assert_string_equal(f[3], "github");
+  assert_string_equal(f[4], "gitlab");
+  assert_null(f[5]);
 }
 
 static void test_report__unknown_format(void **state)
@@ -219,7 +232,7 @@ static void test_report__unknown_format(void **state)
   FILE *f = tmpfile();
   assert_non_null(f);
   assert_int_equal(scl_report_write(f, "xml", &r, NULL, &diag), SCL_EINVAL);
-  assert_string_equal(diag.msg, "unknown format 'xml' (expected text, json or sarif)");
+  assert_string_equal(diag.msg, "unknown format 'xml' (expected text, json, sarif, github or gitlab)");
   assert_int_equal(ftell(f), 0);
   fclose(f);
 }
@@ -227,8 +240,8 @@ static void test_report__unknown_format(void **state)
 static void test_report__write_error(void **state)
 {
   scl_result r = make_result();
-  const char *formats[] = { "text", "json", "sarif" };
-  for (size_t i = 0; i < 3; i++) {
+  const char *formats[] = { "text", "json", "sarif", "github", "gitlab" };
+  for (size_t i = 0; i < 5; i++) {
     FILE *f = fopen("/dev/null", "r"); /* every write fails */
     assert_non_null(f);
     scl_diag diag;
@@ -242,8 +255,8 @@ static void test_report__write_error(void **state)
 static void test_report__deterministic(void **state)
 {
   scl_result r = make_result();
-  const char *formats[] = { "text", "json", "sarif" };
-  for (size_t i = 0; i < 3; i++) {
+  const char *formats[] = { "text", "json", "sarif", "github", "gitlab" };
+  for (size_t i = 0; i < 5; i++) {
     char *a = render(formats[i], &r, NULL);
     char *b = render(formats[i], &r, NULL);
     assert_string_equal(a, b);
@@ -512,6 +525,10 @@ static void test_report__sarif_driver_and_rules(void **state)
   assert_string_equal(jstr(jpath(rule0, "properties", "tags", "1", NULL)), "python");
   assert_string_equal(jstr(jpath(rule0, "properties", "problem.severity", NULL)), "error");
   assert_null(jpath(drv, "rules", "1", "helpUri", NULL));
+  /* no doc: markdown built from the one-liners */
+  assert_string_equal(jstr(jpath(drv, "rules", "1", "help", "markdown", NULL)),
+                      "Query once per loop iteration\n\nN users means N round trips.\n\n"
+                      "Instead: Fetch all rows with one query before the loop.");
   assert_string_equal(jstr(jpath(drv, "rules", "1", "properties", "problem.severity", NULL)),
                       "warning");
 
@@ -600,41 +617,558 @@ static void test_report__sarif_notifications(void **state)
   json_decref(root);
 }
 
-/* Writes r as SARIF to a temp file and runs the shared validator on it. */
-static void validate(const scl_result *r)
+static void test_report__sarif_precision_and_no_extras(void **state)
 {
-  if (access(VALIDATOR, X_OK) != 0) {
-    skip();
-    return;
+  scl_result r = make_result();
+  json_t *root = render_json("sarif", &r);
+  json_t *run = jpath(root, "runs", "0", NULL);
+  json_t *rules = jpath(run, "tool", "driver", "rules", NULL);
+  assert_string_equal(jstr(jpath(rules, "0", "properties", "precision", NULL)), "high");
+  assert_string_equal(jstr(jpath(rules, "1", "properties", "precision", NULL)), "medium");
+  assert_null(jpath(rules, "0", "properties", "security-severity", NULL));
+  /* nothing suppressed, no baseline, no automation id: none of those keys */
+  assert_null(jpath(run, "automationDetails", NULL));
+  size_t i;
+  json_t *res;
+  json_array_foreach(jpath(run, "results", NULL), i, res) {
+    assert_null(jpath(res, "suppressions", NULL));
+    assert_null(jpath(res, "baselineState", NULL));
   }
-  char path[] = "/tmp/scalint-test-XXXXXX.sarif";
+  json_decref(root);
+}
+
+static void test_report__sarif_suppressions(void **state)
+{
+  scl_result r = make_result();
+  fixture_findings[0].suppression = SCL_SUPPRESS_IN_SOURCE;
+  fixture_findings[0].justification = "batched upstream";
+  fixture_findings[1].suppression = SCL_SUPPRESS_EXTERNAL;
+  json_t *root = render_json("sarif", &r);
+  json_t *results = jpath(root, "runs", "0", "results", NULL);
+  assert_int_equal(json_array_size(results), 3); /* suppressed results stay */
+
+  json_t *s0 = jpath(results, "0", "suppressions", NULL);
+  assert_int_equal(json_array_size(s0), 1);
+  assert_string_equal(jstr(jpath(s0, "0", "kind", NULL)), "inSource");
+  assert_string_equal(jstr(jpath(s0, "0", "justification", NULL)), "batched upstream");
+  json_t *s1 = jpath(results, "1", "suppressions", NULL);
+  assert_int_equal(json_array_size(s1), 1);
+  assert_string_equal(jstr(jpath(s1, "0", "kind", NULL)), "external");
+  assert_string_equal(jstr(jpath(s1, "0", "justification", NULL)),
+                      "ignored by the configuration");
+  assert_null(jpath(results, "2", "suppressions", NULL));
+  assert_null(jpath(results, "0", "baselineState", NULL));
+  json_decref(root);
+
+  fixture_findings[0].justification = NULL;
+  fixture_findings[1].baseline_state = SCL_BASELINE_UNCHANGED;
+  r.has_baseline = true;
+  root = render_json("sarif", &r);
+  results = jpath(root, "runs", "0", "results", NULL);
+  assert_string_equal(jstr(jpath(results, "0", "suppressions", "0", "justification", NULL)),
+                      "scalint: ignore comment (no reason given)");
+  assert_string_equal(jstr(jpath(results, "1", "suppressions", "0", "justification", NULL)),
+                      "already in the baseline");
+  json_decref(root);
+}
+
+static void test_report__sarif_baseline_state(void **state)
+{
+  scl_result r = make_result();
+  r.has_baseline = true;
+  fixture_findings[0].baseline_state = SCL_BASELINE_NEW;
+  fixture_findings[1].baseline_state = SCL_BASELINE_UNCHANGED;
+  fixture_findings[1].suppression = SCL_SUPPRESS_EXTERNAL;
+  /* fixture_findings[2] has no state: with a baseline it is new */
+  json_t *root = render_json("sarif", &r);
+  json_t *results = jpath(root, "runs", "0", "results", NULL);
+  assert_int_equal(json_array_size(results), 3);
+  assert_string_equal(jstr(jpath(results, "0", "baselineState", NULL)), "new");
+  assert_string_equal(jstr(jpath(results, "1", "baselineState", NULL)), "unchanged");
+  assert_string_equal(jstr(jpath(results, "2", "baselineState", NULL)), "new");
+  assert_string_equal(jstr(jpath(results, "1", "suppressions", "0", "kind", NULL)), "external");
+  json_decref(root);
+}
+
+static void test_report__sarif_automation_id(void **state)
+{
+  scl_result r = make_result();
+  scl_report_opts opts = { .automation_id = "scalint/ci/" };
+  json_t *root = render_json_opts("sarif", &r, &opts);
+  assert_string_equal(jstr(jpath(root, "runs", "0", "automationDetails", "id", NULL)),
+                      "scalint/ci/");
+  json_decref(root);
+
+  opts.automation_id = ""; /* empty means unset */
+  root = render_json_opts("sarif", &r, &opts);
+  assert_null(jpath(root, "runs", "0", "automationDetails", NULL));
+  json_decref(root);
+}
+
+/* Writes r as SARIF (with opts) to a new temp file; returns its path (caller
+ * unlinks and frees). */
+static char *write_sarif_tmp(const scl_result *r, const scl_report_opts *opts)
+{
+  char *path = strdup("/tmp/scalint-test-XXXXXX.sarif");
+  assert_non_null(path);
   int fd = mkstemps(path, 6);
   assert_true(fd >= 0);
   FILE *f = fdopen(fd, "w");
   assert_non_null(f);
   scl_diag diag;
-  assert_int_equal(scl_report_write(f, "sarif", r, NULL, &diag), SCL_OK);
+  scl_diag_clear(&diag);
+  assert_int_equal(scl_report_write(f, "sarif", r, opts, &diag), SCL_OK);
   fclose(f);
-  char cmd[512];
-  snprintf(cmd, sizeof(cmd), "'%s' -q --strict '%s'", VALIDATOR, path);
+  return path;
+}
+
+#define SCENARIO_MAX 8
+
+/*
+ * Every SARIF scenario goes through the shared validator in one call (each
+ * call starts node and the .NET multitool, about ten seconds): full fixture
+ * (related locations, codeFlows, notices, an undescribed rule), no findings,
+ * suppressed in source with a justification and externally, baseline
+ * new/unchanged, and an automation id.
+ */
+static void test_report__sarif_validates(void **state)
+{
+  if (access(VALIDATOR, X_OK) != 0) {
+    skip();
+    return;
+  }
+  char *paths[SCENARIO_MAX];
+  size_t n = 0;
+  scl_result r = make_result();
+  paths[n++] = write_sarif_tmp(&r, NULL);
+
+  r.finding_count = 0;
+  r.notice_count = 0;
+  paths[n++] = write_sarif_tmp(&r, NULL);
+
+  r = make_result();
+  fixture_findings[0].suppression = SCL_SUPPRESS_IN_SOURCE;
+  fixture_findings[0].justification = "batched upstream";
+  fixture_findings[1].suppression = SCL_SUPPRESS_EXTERNAL;
+  paths[n++] = write_sarif_tmp(&r, NULL);
+
+  r = make_result();
+  r.has_baseline = true;
+  fixture_findings[0].baseline_state = SCL_BASELINE_NEW;
+  fixture_findings[1].baseline_state = SCL_BASELINE_UNCHANGED;
+  fixture_findings[1].suppression = SCL_SUPPRESS_EXTERNAL;
+  scl_report_opts opts = { .automation_id = "scalint/ci/" };
+  paths[n++] = write_sarif_tmp(&r, &opts);
+
+  char cmd[1024];
+  int len = snprintf(cmd, sizeof(cmd), "'%s' -q --strict", VALIDATOR);
+  for (size_t i = 0; i < n; i++)
+    len += snprintf(cmd + len, sizeof(cmd) - (size_t)len, " '%s'", paths[i]);
+  assert_true((size_t)len < sizeof(cmd));
   int rc = system(cmd);
-  unlink(path);
+  for (size_t i = 0; i < n; i++) {
+    unlink(paths[i]);
+    free(paths[i]);
+  }
   assert_true(WIFEXITED(rc));
   assert_int_equal(WEXITSTATUS(rc), 0);
 }
 
-static void test_report__sarif_validates(void **state)
+/* ---- suppressed and baseline findings in text and json ---- */
+
+static const char *last_line(const char *out)
 {
-  scl_result r = make_result();
-  validate(&r);
+  size_t len = strlen(out);
+  assert_true(len > 0 && out[len - 1] == '\n');
+  const char *p = out + len - 1;
+  while (p > out && p[-1] != '\n')
+    p--;
+  return p;
 }
 
-static void test_report__sarif_validates_empty(void **state)
+static void test_report__text_hides_suppressed(void **state)
 {
   scl_result r = make_result();
-  r.finding_count = 0;
+  fixture_findings[0].suppression = SCL_SUPPRESS_IN_SOURCE;
+  fixture_findings[0].justification = "batched upstream";
+  char *out = render("text", &r, NULL);
+  assert_null(strstr(out, "app/jobs.py:8"));
+  assert_null(strstr(out, "suppressed:"));
+  assert_non_null(strstr(out, "app/users.py:12:19: error[SCL001]"));
+  assert_string_equal(last_line(out), "Found 2 problems (1 error, 1 note) in 12 files; "
+                                      "1 file skipped; 1 suppressed.\n");
+  free(out);
+
+  scl_report_opts opts = { .show_source = false, .show_suppressed = true };
+  out = render("text", &r, &opts);
+  assert_non_null(strstr(out, "app/jobs.py:8:11: warning[SCL003] query-in-loop: db.find_one(u) "
+                              "runs once per iteration of the loop at line 5 "
+                              "(suppressed: batched upstream)\n"));
+  assert_non_null(strstr(out, "stops at 1000 results\n")); /* no tag on the others */
+  assert_string_equal(last_line(out), "Found 2 problems (1 error, 1 note) in 12 files; "
+                                      "1 file skipped; 1 suppressed.\n");
+  free(out);
+
+  fixture_findings[0].suppression = SCL_SUPPRESS_EXTERNAL;
+  fixture_findings[0].justification = NULL;
+  out = render("text", &r, &opts);
+  assert_non_null(strstr(out, "at line 5 (suppressed: by configuration)\n"));
+  free(out);
+}
+
+static void test_report__text_all_suppressed(void **state)
+{
+  scl_result r = make_result();
   r.notice_count = 0;
-  validate(&r);
+  for (size_t i = 0; i < 3; i++)
+    fixture_findings[i].suppression = SCL_SUPPRESS_IN_SOURCE;
+  char *out = render("text", &r, NULL);
+  assert_string_equal(out, "No problems found in 12 files; 3 suppressed.\n");
+  free(out);
+}
+
+static void test_report__text_baseline(void **state)
+{
+  scl_result r = make_result();
+  r.has_baseline = true;
+  fixture_findings[0].baseline_state = SCL_BASELINE_NEW;
+  fixture_findings[1].baseline_state = SCL_BASELINE_UNCHANGED;
+  fixture_findings[1].suppression = SCL_SUPPRESS_EXTERNAL;
+  char *out = render("text", &r, NULL);
+  assert_null(strstr(out, "app/users.py"));
+  assert_non_null(strstr(out, "app/jobs.py:8:11: warning[SCL003]"));
+  assert_string_equal(last_line(out), "Found 2 problems (1 warning, 1 note) in 12 files; "
+                                      "1 file skipped; 2 new, 1 unchanged (baseline).\n");
+  free(out);
+
+  scl_report_opts opts = { .show_source = false, .show_suppressed = true };
+  out = render("text", &r, &opts);
+  assert_non_null(strstr(out, "stops at 1000 results (unchanged since baseline)\n"));
+  assert_null(strstr(out, "suppressed:")); /* the baseline's own mark is not repeated */
+  free(out);
+}
+
+/* Six findings: SCL003 x3 (one more suppressed), SCL001 x1, SCL099 x1. */
+static scl_finding stats_findings[6];
+
+static scl_result make_stats_result(void)
+{
+  scl_result r = make_result();
+  stats_findings[0] = fixture_findings[1];
+  stats_findings[1] = fixture_findings[0];
+  stats_findings[2] = fixture_findings[0];
+  stats_findings[3] = fixture_findings[0];
+  stats_findings[4] = fixture_findings[0];
+  stats_findings[5] = fixture_findings[2];
+  stats_findings[2].span.start_line = stats_findings[2].span.end_line = 9;
+  stats_findings[3].span.start_line = stats_findings[3].span.end_line = 10;
+  stats_findings[4].span.start_line = stats_findings[4].span.end_line = 11;
+  stats_findings[4].suppression = SCL_SUPPRESS_IN_SOURCE;
+  r.findings = stats_findings;
+  r.finding_count = 6;
+  return r;
+}
+
+static void test_report__text_statistics(void **state)
+{
+  scl_result r = make_stats_result();
+  const char *table = "3  SCL003  query-in-loop    warning\n"
+                      "1  SCL001  hard-result-cap  error\n"
+                      "1  SCL099  custom-rule      note\n";
+  scl_report_opts opts = { .show_source = true, .statistics = true };
+  char *out = render("text", &r, &opts);
+  const char *at = strstr(out, table);
+  assert_non_null(at);
+  /* after the findings, before the notices and the summary */
+  assert_true(at > strstr(out, "note[SCL099]"));
+  assert_true(at < strstr(out, "warning: vendor/blob.bin"));
+  assert_string_equal(last_line(out), "Found 5 problems (1 error, 3 warnings, 1 note) in "
+                                      "12 files; 1 file skipped; 1 suppressed.\n");
+  free(out);
+
+  opts.statistics = false;
+  out = render("text", &r, &opts);
+  assert_null(strstr(out, "SCL003  query-in-loop"));
+  free(out);
+}
+
+static void test_report__text_statistics_ties_and_widths(void **state)
+{
+  scl_result r = make_stats_result();
+  /* 10 x SCL099 makes the count column two wide; ties sort by id */
+  scl_finding many[12];
+  for (size_t i = 0; i < 10; i++)
+    many[i] = stats_findings[5];
+  many[10] = stats_findings[0];
+  many[11] = stats_findings[1];
+  r.findings = many;
+  r.finding_count = 12;
+  scl_report_opts opts = { .show_source = false, .statistics = true };
+  char *out = render("text", &r, &opts);
+  assert_non_null(strstr(out, "\n10  SCL099  custom-rule      note\n"
+                              " 1  SCL001  hard-result-cap  error\n"
+                              " 1  SCL003  query-in-loop    warning\n"));
+  free(out);
+}
+
+static void test_report__json_suppressed_and_baseline(void **state)
+{
+  scl_result r = make_result();
+  fixture_findings[0].suppression = SCL_SUPPRESS_IN_SOURCE;
+  fixture_findings[0].justification = "batched upstream";
+  json_t *root = render_json("json", &r);
+  json_t *found = jpath(root, "findings", NULL);
+  assert_int_equal(json_array_size(found), 2);
+  assert_string_equal(jstr(jpath(found, "0", "rule_id", NULL)), "SCL001");
+  assert_true(json_is_false(jpath(found, "0", "suppressed", NULL)));
+  assert_true(json_is_null(jpath(found, "0", "suppression", NULL)));
+  assert_true(json_is_null(jpath(found, "0", "justification", NULL)));
+  assert_true(json_is_null(jpath(found, "0", "baseline_state", NULL)));
+  assert_int_equal(jint(jpath(root, "summary", "findings", NULL)), 2);
+  assert_int_equal(jint(jpath(root, "summary", "suppressed", NULL)), 1);
+  assert_int_equal(jint(jpath(root, "summary", "warnings", NULL)), 0);
+  assert_true(json_is_null(jpath(root, "summary", "new", NULL)));
+  assert_true(json_is_null(jpath(root, "summary", "unchanged", NULL)));
+  json_decref(root);
+
+  scl_report_opts opts = { .show_suppressed = true };
+  root = render_json_opts("json", &r, &opts);
+  found = jpath(root, "findings", NULL);
+  assert_int_equal(json_array_size(found), 3);
+  assert_true(json_is_true(jpath(found, "0", "suppressed", NULL)));
+  assert_string_equal(jstr(jpath(found, "0", "suppression", NULL)), "in-source");
+  assert_string_equal(jstr(jpath(found, "0", "justification", NULL)), "batched upstream");
+  assert_int_equal(jint(jpath(root, "summary", "findings", NULL)), 2);
+  json_decref(root);
+
+  r = make_result();
+  r.has_baseline = true;
+  fixture_findings[1].baseline_state = SCL_BASELINE_UNCHANGED;
+  root = render_json("json", &r);
+  found = jpath(root, "findings", NULL);
+  assert_int_equal(json_array_size(found), 2);
+  assert_string_equal(jstr(jpath(found, "0", "baseline_state", NULL)), "new");
+  assert_string_equal(jstr(jpath(found, "1", "baseline_state", NULL)), "new");
+  assert_int_equal(jint(jpath(root, "summary", "new", NULL)), 2);
+  assert_int_equal(jint(jpath(root, "summary", "unchanged", NULL)), 1);
+  assert_int_equal(jint(jpath(root, "summary", "errors", NULL)), 0);
+  json_decref(root);
+}
+
+/* ---- github ---- */
+
+static void test_report__github_lines(void **state)
+{
+  scl_result r = make_result();
+  char *out = render("github", &r, NULL);
+  assert_string_equal(out,
+    "::warning file=app/jobs.py,line=8,col=11,endLine=8,endColumn=25,title=SCL003 "
+    "query-in-loop::db.find_one(u) runs once per iteration of the loop at line 5\n"
+    "::error file=app/users.py,line=12,col=19,endLine=12,endColumn=50,title=SCL001 "
+    "hard-result-cap::`find({}).to_list(1000)` stops at 1000 results\n"
+    "::notice file=" UTF8_PATH ",line=3,col=19,endLine=3,endColumn=24,title=SCL099 "
+    "custom-rule::get() is slow\n"
+    "::warning file=vendor/blob.bin::skipped (binary): looks like a binary file\n");
+  free(out);
+}
+
+static void test_report__github_escaping(void **state)
+{
+  scl_result r = make_result();
+  scl_finding f = fixture_findings[1];
+  f.path = "./odd,dir/a:b%c.py";
+  f.message = "100% of rows\r\nnext, then: done";
+  f.span = (scl_span){ 1, 1, 1, 5, 0, 0 };
+  r.findings = &f;
+  r.finding_count = 1;
+  scl_notice n = { "x,y:z.bin", SCL_LEVEL_NOTE, "parse-error", "line 3: 50% parsed" };
+  r.notices = &n;
+  char *out = render("github", &r, NULL);
+  assert_string_equal(out,
+    "::error file=odd%2Cdir/a%3Ab%25c.py,line=1,col=1,endLine=1,endColumn=5,"
+    "title=SCL001 hard-result-cap::100%25 of rows%0D%0Anext, then: done\n"
+    "::notice file=x%2Cy%3Az.bin::parse-error: line 3: 50%25 parsed\n");
+  free(out);
+}
+
+static void test_report__github_multiline_span(void **state)
+{
+  scl_result r = make_result();
+  scl_finding f = fixture_findings[1];
+  f.span = (scl_span){ 12, 19, 14, 3, 0, 0 };
+  r.findings = &f;
+  r.finding_count = 1;
+  r.notice_count = 0;
+  char *out = render("github", &r, NULL);
+  assert_string_equal(out, "::error file=app/users.py,line=12,endLine=14,title=SCL001 "
+                           "hard-result-cap::`find({}).to_list(1000)` stops at 1000 results\n");
+  free(out);
+}
+
+static void test_report__github_suppressed(void **state)
+{
+  scl_result r = make_result();
+  r.notice_count = 0;
+  r.has_baseline = true;
+  fixture_findings[0].suppression = SCL_SUPPRESS_IN_SOURCE;
+  fixture_findings[0].justification = "batched, see: #12";
+  fixture_findings[1].baseline_state = SCL_BASELINE_UNCHANGED;
+  char *out = render("github", &r, NULL);
+  assert_null(strstr(out, "app/jobs.py"));
+  assert_null(strstr(out, "app/users.py"));
+  assert_non_null(strstr(out, "title=SCL099"));
+  free(out);
+
+  scl_report_opts opts = { .show_suppressed = true };
+  out = render("github", &r, &opts);
+  assert_non_null(strstr(out, "at line 5 (suppressed: batched, see: #12)\n"));
+  assert_non_null(strstr(out, "stops at 1000 results (unchanged since baseline)\n"));
+  free(out);
+}
+
+/* ---- gitlab ---- */
+
+static void test_report__gitlab_issues(void **state)
+{
+  scl_result r = make_result();
+  json_t *root = render_json("gitlab", &r);
+  assert_true(json_is_array(root));
+  assert_int_equal(json_array_size(root), 3); /* notices are not issues */
+
+  json_t *i0 = jpath(root, "0", NULL);
+  assert_int_equal(json_object_size(i0), 5);
+  assert_string_equal(jstr(jpath(i0, "description", NULL)),
+                      "db.find_one(u) runs once per iteration of the loop at line 5");
+  assert_string_equal(jstr(jpath(i0, "check_name", NULL)), "SCL003");
+  assert_string_equal(jstr(jpath(i0, "severity", NULL)), "minor");
+  assert_string_equal(jstr(jpath(i0, "location", "path", NULL)), "app/jobs.py");
+  assert_int_equal(jint(jpath(i0, "location", "lines", "begin", NULL)), 8);
+  assert_string_equal(jstr(jpath(root, "1", "severity", NULL)), "major");
+  assert_string_equal(jstr(jpath(root, "2", "severity", NULL)), "info");
+  assert_string_equal(jstr(jpath(root, "2", "location", "path", NULL)), UTF8_PATH);
+
+  for (size_t i = 0; i < 3; i++) {
+    char idx[4];
+    snprintf(idx, sizeof(idx), "%zu", i);
+    const char *fp = jstr(jpath(root, idx, "fingerprint", NULL));
+    assert_int_equal(strlen(fp), 16);
+    assert_int_equal(strspn(fp, "0123456789abcdef"), 16);
+  }
+  assert_string_not_equal(jstr(jpath(root, "0", "fingerprint", NULL)),
+                          jstr(jpath(root, "1", "fingerprint", NULL)));
+  json_decref(root);
+}
+
+static void test_report__gitlab_fingerprints_unique(void **state)
+{
+  scl_result r = make_result();
+  /* the same own fingerprint three times: twice for the same rule and
+   * path, once for another rule */
+  scl_finding twins[3] = { fixture_findings[1], fixture_findings[1], fixture_findings[1] };
+  twins[1].span.start_line = 13;
+  twins[2].rule_id = "SCL002";
+  twins[2].path = "./app/users.py";
+  r.findings = twins;
+  r.finding_count = 3;
+  json_t *a = render_json("gitlab", &r);
+  const char *fp0 = jstr(jpath(a, "0", "fingerprint", NULL));
+  const char *fp1 = jstr(jpath(a, "1", "fingerprint", NULL));
+  const char *fp2 = jstr(jpath(a, "2", "fingerprint", NULL));
+  assert_string_not_equal(fp0, fp1);
+  assert_string_not_equal(fp0, fp2);
+  assert_string_not_equal(fp1, fp2);
+  assert_string_equal(jstr(jpath(a, "2", "location", "path", NULL)), "app/users.py");
+
+  /* the first of them keeps its fingerprint when the others go away */
+  r.finding_count = 1;
+  json_t *b = render_json("gitlab", &r);
+  assert_string_equal(fp0, jstr(jpath(b, "0", "fingerprint", NULL)));
+  json_decref(a);
+  json_decref(b);
+}
+
+static void test_report__gitlab_suppressed_and_empty(void **state)
+{
+  scl_result r = make_result();
+  fixture_findings[0].suppression = SCL_SUPPRESS_IN_SOURCE;
+  fixture_findings[2].suppression = SCL_SUPPRESS_EXTERNAL;
+  json_t *root = render_json("gitlab", &r);
+  assert_int_equal(json_array_size(root), 1);
+  assert_string_equal(jstr(jpath(root, "0", "check_name", NULL)), "SCL001");
+  json_decref(root);
+
+  scl_report_opts opts = { .show_suppressed = true };
+  root = render_json_opts("gitlab", &r, &opts);
+  assert_int_equal(json_array_size(root), 3);
+  json_decref(root);
+
+  r.finding_count = 0;
+  char *out = render("gitlab", &r, NULL);
+  assert_string_equal(out, "[]\n");
+  free(out);
+}
+
+/* ---- examples for docs/output-formats.md ---- */
+
+static void test_report__examples(void **state)
+{
+  const char *dir = getenv("SCALINT_REPORT_EXAMPLES");
+  if (!dir || !*dir) {
+    skip();
+    return;
+  }
+  /* one active finding with a related location, one suppressed in source,
+   * one skipped file; only the rules that fired */
+  static const scl_location loop[] = {
+    { "app/jobs.py", { 5, 5, 5, 24, 0, 0 }, "the loop over users" },
+  };
+  static scl_rule_info rules[2];
+  rules[0] = fixture_rules[0];
+  rules[1] = fixture_rules[1];
+  scl_finding f[2] = {
+    { "SCL003", "query-in-loop", SCL_LEVEL_WARNING, "app/jobs.py",
+      { 8, 18, 8, 50, 0, 0 }, "find_one() runs once per iteration of the loop at line 5",
+      "        order = await db.orders.find_one({\"user\": u.id})", loop, 1, NULL,
+      SCL_SUPPRESS_NONE, NULL, SCL_BASELINE_NONE },
+    { "SCL001", "hard-result-cap", SCL_LEVEL_ERROR, "app/users.py",
+      { 12, 19, 12, 50, 0, 0 }, "`find({}).to_list(1000)` stops at 1000 results", CAP_LINE,
+      NULL, 0, NULL, SCL_SUPPRESS_IN_SOURCE, "admin page, at most 200 users",
+      SCL_BASELINE_NONE },
+  };
+  scl_notice n = { "vendor/blob.bin", SCL_LEVEL_WARNING, "binary", "looks like a binary file" };
+  scl_result r = { 0 };
+  r.findings = f;
+  r.finding_count = 2;
+  r.notices = &n;
+  r.notice_count = 1;
+  r.rules = rules;
+  r.rule_count = 2;
+  r.files_scanned = 2;
+
+  char *old_cwd = getcwd(NULL, 0);
+  assert_non_null(old_cwd);
+  assert_int_equal(chdir(dir), 0); /* %SRCROOT% then names DIR */
+  const char *formats[] = { "text", "json", "sarif", "github", "gitlab" };
+  for (size_t i = 0; i < 5; i++) {
+    char path[512];
+    snprintf(path, sizeof(path), "example.%s", formats[i]);
+    FILE *out = fopen(path, "w");
+    assert_non_null(out);
+    scl_report_opts opts = { .show_source = true, .statistics = true,
+                             .automation_id = "scalint/ci/" };
+    scl_diag diag;
+    scl_diag_clear(&diag);
+    assert_int_equal(scl_report_write(out, formats[i], &r, &opts, &diag), SCL_OK);
+    fclose(out);
+  }
+  FILE *out = fopen("example.show-suppressed.text", "w");
+  assert_non_null(out);
+  scl_report_opts opts = { .show_source = false, .show_suppressed = true };
+  scl_diag diag;
+  assert_int_equal(scl_report_write(out, "text", &r, &opts, &diag), SCL_OK);
+  fclose(out);
+  assert_int_equal(chdir(old_cwd), 0);
+  free(old_cwd);
 }
 
 int main(void)
@@ -654,14 +1188,31 @@ int main(void)
     cmocka_unit_test(test_report__text_color),
     cmocka_unit_test(test_report__text_notices_and_summary),
     cmocka_unit_test(test_report__text_no_problems),
+    cmocka_unit_test(test_report__text_hides_suppressed),
+    cmocka_unit_test(test_report__text_all_suppressed),
+    cmocka_unit_test(test_report__text_baseline),
+    cmocka_unit_test(test_report__text_statistics),
+    cmocka_unit_test(test_report__text_statistics_ties_and_widths),
     cmocka_unit_test(test_report__json_fields),
     cmocka_unit_test(test_report__json_invalid_utf8),
+    cmocka_unit_test(test_report__json_suppressed_and_baseline),
     cmocka_unit_test(test_report__fingerprints_computed),
     cmocka_unit_test(test_report__sarif_driver_and_rules),
     cmocka_unit_test(test_report__sarif_results),
     cmocka_unit_test(test_report__sarif_notifications),
+    cmocka_unit_test(test_report__sarif_precision_and_no_extras),
+    cmocka_unit_test(test_report__sarif_suppressions),
+    cmocka_unit_test(test_report__sarif_baseline_state),
+    cmocka_unit_test(test_report__sarif_automation_id),
     cmocka_unit_test(test_report__sarif_validates),
-    cmocka_unit_test(test_report__sarif_validates_empty),
+    cmocka_unit_test(test_report__github_lines),
+    cmocka_unit_test(test_report__github_escaping),
+    cmocka_unit_test(test_report__github_multiline_span),
+    cmocka_unit_test(test_report__github_suppressed),
+    cmocka_unit_test(test_report__gitlab_issues),
+    cmocka_unit_test(test_report__gitlab_fingerprints_unique),
+    cmocka_unit_test(test_report__gitlab_suppressed_and_empty),
+    cmocka_unit_test(test_report__examples),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
