@@ -1,12 +1,18 @@
-import express, { Request, Response } from "express";
-import session from "express-session";
-import { Pool } from "pg";
+import { createServer } from "node:http";
 
+import express, { NextFunction, Request, Response } from "express";
+import rateLimit from "express-rate-limit";
+import session from "express-session";
+
+import { pool } from "./db";
+import { login } from "./auth";
+import { ordersRouter } from "./orders";
+import { attachRealtime } from "./realtime";
 import { remindAll } from "./reminders";
-import { exportUsers } from "./users";
+import { searchRouter } from "./search";
+import { exportUsers, usersRouter } from "./users";
 
 const app = express();
-const pool = new Pool({ connectionString: process.env.DATABASE_URL });
 
 app.use(express.json());
 app.use(
@@ -16,11 +22,20 @@ app.use(
     saveUninitialized: false,
   }),
 );
-
-app.get("/orders/:id", async (req: Request, res: Response) => {
-  const { rows } = await pool.query("SELECT * FROM orders WHERE id = $1", [req.params.id]);
-  res.json(rows[0] ?? null);
+app.use("/login", rateLimit({ windowMs: 60_000, limit: 10 }));
+app.use(async (req: Request, _res: Response, next: NextFunction) => {
+  await pool.query("INSERT INTO request_log (path, session, at) VALUES ($1, $2, now())", [
+    req.path,
+    req.session?.id ?? null,
+  ]);
+  next();
 });
+
+app.post("/login", login);
+app.use("/orders", ordersRouter);
+app.use("/search", searchRouter);
+
+app.use("/users", usersRouter);
 
 app.post("/admin/reminders", async (_req: Request, res: Response) => {
   const { rows } = await pool.query("SELECT id FROM users WHERE reminders = true");
@@ -32,4 +47,6 @@ app.get("/admin/export", async (_req: Request, res: Response) => {
   res.json(await exportUsers());
 });
 
-app.listen(Number(process.env.PORT ?? 3000));
+const server = createServer(app);
+attachRealtime(server);
+server.listen(Number(process.env.PORT ?? 3000));
