@@ -1,9 +1,11 @@
 /*
  * facts.c - the named facts of facts.h (in-loop, in-handler, in-async,
  * in-function, at-module-scope), the "through a call" search behind them, and
- * the per-file import list.
+ * the call graph's functions and calls (which the link stage's summaries
+ * read). The import list and import bindings are in facts_imports.c.
  *
- * All language knowledge lives here, in the kind and field name tables below:
+ * All language knowledge lives in these two files, keyed by the kind and
+ * field name tables below:
  * each name is resolved once per scl_kinds table to an id (a small cache
  * guarded by a mutex, copied into every scl_facts), so per-node queries
  * compare integers and walk parent links only, O(depth). The call graph and
@@ -15,6 +17,7 @@
  * type: it reads scl_tree only.
  */
 #include "engine/facts.h"
+#include "engine/facts_int.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -51,33 +54,7 @@ bool scl_fact_allows_through_calls(scl_fact fact)
 
 /* ==== kind and field ids ================================================ */
 
-/* Every kind name any language's rules below look at. Names are shared by
- * the tree-sitter grammars; which ones matter depends on the language. */
-enum {
-  /* Python */
-  K_FUNCTION_DEFINITION, K_LAMBDA, K_CLASS_DEFINITION, K_DECORATED_DEFINITION, K_DECORATOR,
-  K_FOR_STATEMENT, K_WHILE_STATEMENT, K_LIST_COMPREHENSION, K_SET_COMPREHENSION,
-  K_DICTIONARY_COMPREHENSION, K_GENERATOR_EXPRESSION, K_FOR_IN_CLAUSE, K_CALL, K_ATTRIBUTE,
-  K_IDENTIFIER, K_IMPORT_STATEMENT, K_IMPORT_FROM_STATEMENT, K_ALIASED_IMPORT, K_DOTTED_NAME,
-  K_RELATIVE_IMPORT, K_PARAMETERS, K_TYPED_PARAMETER, K_DEFAULT_PARAMETER,
-  K_TYPED_DEFAULT_PARAMETER, K_BLOCK, K_MODULE, K_COMMENT, K_STRING,
-  /* JavaScript / TypeScript / TSX */
-  K_FUNCTION_DECLARATION, K_FUNCTION_EXPRESSION, K_FUNCTION, K_ARROW_FUNCTION,
-  K_METHOD_DEFINITION, K_GENERATOR_FUNCTION_DECLARATION, K_GENERATOR_FUNCTION,
-  K_CLASS_DECLARATION, K_ABSTRACT_CLASS_DECLARATION, K_CLASS, K_CLASS_BODY, K_FOR_IN_STATEMENT,
-  K_DO_STATEMENT, K_CALL_EXPRESSION, K_MEMBER_EXPRESSION, K_VARIABLE_DECLARATOR,
-  K_PUBLIC_FIELD_DEFINITION, K_FIELD_DEFINITION, K_THIS, K_IMPORT, K_TEMPLATE_STRING,
-  K_TEMPLATE_SUBSTITUTION, K_REGEX, K_ARRAY, K_FORMAL_PARAMETERS, K_REQUIRED_PARAMETER,
-  K_OPTIONAL_PARAMETER, K_ASSIGNMENT_PATTERN, K_ARGUMENTS, K_EXPORT_STATEMENT,
-  K_IMPORT_REQUIRE_CLAUSE,
-  /* C (libclang cursor kinds) */
-  K_C_FUNCTION_DECL, K_C_FOR_STMT, K_C_WHILE_STMT, K_C_DO_STMT, K_C_CALL_EXPR,
-  K_C_DECL_REF_EXPR, K_C_INCLUSION_DIRECTIVE, K_C_COMPOUND_STMT, K_C_DECL_STMT,
-  /* anonymous tokens */
-  K_ASYNC_TOKEN,
-  K_COUNT
-};
-
+/* The names behind facts_int.h's K_ and F_ enums, in the same order. */
 typedef struct kind_name {
   const char *name;
   bool is_named;
@@ -106,7 +83,10 @@ static const kind_name kind_names[K_COUNT] = {
   { "regex", true }, { "array", true }, { "formal_parameters", true },
   { "required_parameter", true }, { "optional_parameter", true },
   { "assignment_pattern", true }, { "arguments", true }, { "export_statement", true },
-  { "import_require_clause", true },
+  { "import_require_clause", true }, { "import_clause", true }, { "named_imports", true },
+  { "import_specifier", true }, { "namespace_import", true }, { "object_pattern", true },
+  { "shorthand_property_identifier_pattern", true }, { "pair_pattern", true },
+  { "assignment_expression", true },
 
   { "FunctionDecl", true }, { "ForStmt", true }, { "WhileStmt", true }, { "DoStmt", true },
   { "CallExpr", true }, { "DeclRefExpr", true }, { "InclusionDirective", true },
@@ -115,25 +95,12 @@ static const kind_name kind_names[K_COUNT] = {
   { "async", false },
 };
 
-enum {
-  F_BODY, F_CONDITION, F_INCREMENT, F_INITIALIZER, F_LEFT, F_RIGHT, F_FUNCTION, F_OBJECT,
-  F_PROPERTY, F_ATTRIBUTE, F_NAME, F_ARGUMENTS, F_DEFINITION, F_SUPERCLASSES, F_MODULE_NAME,
-  F_SOURCE, F_PARAMETERS, F_PARAMETER, F_PATTERN, F_CALLEE, F_VALUE,
-  F_COUNT
-};
-
 static const char *const field_names[F_COUNT] = {
   "body", "condition", "increment", "initializer", "left", "right", "function", "object",
   "property", "attribute", "name", "arguments", "definition", "superclasses", "module_name",
-  "source", "parameters", "parameter", "pattern", "callee", "value",
+  "source", "parameters", "parameter", "pattern", "callee", "value", "alias", "key",
+  "declaration",
 };
-
-/* kind_ids - the ids of kind_names[] and field_names[] in one scl_kinds;
- * 0 where the language has no such kind or field. */
-typedef struct kind_ids {
-  uint16_t kind[K_COUNT];
-  uint16_t field[F_COUNT];
-} kind_ids;
 
 static void ids_resolve(kind_ids *out, const scl_kinds *k)
 {
@@ -205,54 +172,6 @@ static void ids_get(kind_ids *out, const scl_kinds *k)
 
 /* ==== per-file state ==================================================== */
 
-/* fn_rec - a named function: def, function declaration, method, or a
- * variable/field initialised with a function expression. */
-typedef struct fn_rec {
-  uint32_t node;      /* the function-like node */
-  const char *name;   /* points into the source */
-  uint32_t name_len;
-  bool is_method;     /* called as self.f() / this.f() */
-} fn_rec;
-
-/* call_rec - a call whose target is resolvable by name. */
-typedef struct call_rec {
-  uint32_t node;      /* the call node */
-  const char *name;   /* points into the source */
-  uint32_t name_len;
-  bool is_member;     /* self.f() / cls.f() / this.f() */
-} call_rec;
-
-/* through_result - the memoised through-calls answer for one function. */
-typedef struct through_result {
-  uint8_t state;            /* 0 not computed, 1 no, 2 yes */
-  scl_fact_trace *trace;    /* when yes */
-} through_result;
-
-struct scl_facts {
-  const scl_tree *tree;
-  const scl_node *nodes;
-  scl_lang lang;
-  scl_arena *arena;
-  kind_ids ids;
-
-  /* call graph, built by graph_build() on the first through-calls query */
-  bool has_graph;
-  fn_rec *fns;                  /* sorted by node */
-  uint32_t fn_count;
-  call_rec *calls;              /* sorted by (name, node) */
-  uint32_t call_count;
-  through_result *through[2];   /* [0] in-loop, [1] in-handler; fn_count each */
-  /* breadth-first search work arrays, fn_count each, reused across queries */
-  uint32_t *seen_gen;
-  uint32_t gen;
-  uint32_t *q_fn, *q_prev, *q_call, *q_depth;
-
-  /* imports, built on first scl_facts_imports() */
-  bool has_imports;
-  const char **imports;
-  size_t import_count;
-};
-
 scl_facts *scl_facts_new(const scl_tree *tree, scl_lang lang, scl_arena *scratch)
 {
   scl_facts *f = scl_arena_alloc(scratch, sizeof(*f));
@@ -263,92 +182,6 @@ scl_facts *scl_facts_new(const scl_tree *tree, scl_lang lang, scl_arena *scratch
   if (tree->kinds)
     ids_get(&f->ids, tree->kinds);
   return f;
-}
-
-/* ==== small tree helpers ================================================ */
-
-static bool is_kind(const scl_facts *f, uint32_t n, int k)
-{
-  return n != SCL_NO_NODE && f->ids.kind[k] && f->nodes[n].kind == f->ids.kind[k];
-}
-
-static bool has_field(const scl_facts *f, uint32_t n, int fl)
-{
-  return f->ids.field[fl] && f->nodes[n].field == f->ids.field[fl];
-}
-
-static uint32_t parent_of(const scl_facts *f, uint32_t n)
-{
-  return f->nodes[n].parent;
-}
-
-static uint32_t field_child(const scl_facts *f, uint32_t n, int fl)
-{
-  if (n == SCL_NO_NODE || !f->ids.field[fl])
-    return SCL_NO_NODE;
-  return scl_tree_child_by_field(f->tree, n, f->ids.field[fl]);
-}
-
-static bool is_language_py(const scl_facts *f)
-{
-  return f->lang == SCL_LANG_PY;
-}
-
-static bool is_language_js(const scl_facts *f)
-{
-  return f->lang == SCL_LANG_JS || f->lang == SCL_LANG_TS || f->lang == SCL_LANG_TSX;
-}
-
-/* First named child that is not a comment, or SCL_NO_NODE. */
-static uint32_t first_named_child(const scl_facts *f, uint32_t n)
-{
-  for (uint32_t c = scl_tree_first_child(f->tree, n); c != SCL_NO_NODE;
-       c = scl_tree_next_sibling(f->tree, c))
-    if (f->nodes[c].is_named && !is_kind(f, c, K_COMMENT))
-      return c;
-  return SCL_NO_NODE;
-}
-
-static uint32_t next_named_sibling(const scl_facts *f, uint32_t n)
-{
-  for (uint32_t c = scl_tree_next_sibling(f->tree, n); c != SCL_NO_NODE;
-       c = scl_tree_next_sibling(f->tree, c))
-    if (f->nodes[c].is_named && !is_kind(f, c, K_COMMENT))
-      return c;
-  return SCL_NO_NODE;
-}
-
-static const char *text_of(const scl_facts *f, uint32_t n, size_t *len)
-{
-  *len = 0;
-  if (n == SCL_NO_NODE)
-    return "";
-  return scl_tree_text(f->tree, n, len);
-}
-
-static bool text_eq(const scl_facts *f, uint32_t n, const char *s)
-{
-  size_t len;
-  const char *t = text_of(f, n, &len);
-  return n != SCL_NO_NODE && len == strlen(s) && memcmp(t, s, len) == 0;
-}
-
-/* Is the node's text one of the NULL-terminated words? */
-static bool text_in(const scl_facts *f, uint32_t n, const char *const *words)
-{
-  for (; *words; words++)
-    if (text_eq(f, n, *words))
-      return true;
-  return false;
-}
-
-static bool mem_contains(const char *s, size_t len, const char *needle)
-{
-  size_t nl = strlen(needle);
-  for (size_t i = 0; i + nl <= len; i++)
-    if (memcmp(s + i, needle, nl) == 0)
-      return true;
-  return false;
 }
 
 /* ==== functions, classes, scopes ======================================== */
@@ -873,79 +706,140 @@ static void add_fn(fn_vec *v, const scl_facts *f, uint32_t fn, uint32_t name_nod
   SCL_VEC_PUSH(v, r);
 }
 
+/* Appends a call of name_node's text. qual (SCL_NO_NODE for none) is the
+ * receiver of a qualified call. */
 static void add_call(call_vec *v, const scl_facts *f, uint32_t call, uint32_t name_node,
-                     bool is_member)
+                     uint32_t qual, bool is_member)
 {
-  size_t len;
+  size_t len, qlen = 0;
   const char *t = text_of(f, name_node, &len);
+  const char *q = qual == SCL_NO_NODE ? NULL : text_of(f, qual, &qlen);
   call_rec r;
 
-  if (name_node == SCL_NO_NODE || len == 0 || len > UINT32_MAX)
+  if (name_node == SCL_NO_NODE || len == 0 || len > UINT32_MAX || qlen > UINT32_MAX)
     return;
   r.node = call;
   r.name = t;
   r.name_len = (uint32_t)len;
+  r.qual = q;
+  r.qual_len = (uint32_t)qlen;
   r.is_member = is_member;
   SCL_VEC_PUSH(v, r);
 }
 
-/* Functions and resolvable calls at node i, appended to fns and calls. */
+/* A Python module reference: an identifier or a dotted chain of them. */
+static bool py_is_dotted(const scl_facts *f, uint32_t n)
+{
+  while (is_kind(f, n, K_ATTRIBUTE))
+    n = field_child(f, n, F_OBJECT);
+  return is_kind(f, n, K_IDENTIFIER);
+}
+
+static void py_graph_visit(const scl_facts *f, uint32_t i, fn_vec *fns, call_vec *calls)
+{
+  static const char *const self_names[] = { "self", "cls", NULL };
+  uint32_t fnode, obj;
+
+  if (is_kind(f, i, K_FUNCTION_DEFINITION)) {
+    uint32_t cls = SCL_NO_NODE;
+    add_fn(fns, f, i, field_child(f, i, F_NAME), py_def_scope(f, i, &cls) == 2);
+    return;
+  }
+  if (!is_kind(f, i, K_CALL))
+    return;
+  fnode = field_child(f, i, F_FUNCTION);
+  if (is_kind(f, fnode, K_IDENTIFIER)) {
+    add_call(calls, f, i, fnode, SCL_NO_NODE, false);
+  } else if (is_kind(f, fnode, K_ATTRIBUTE)) {
+    obj = field_child(f, fnode, F_OBJECT);
+    if (text_in(f, obj, self_names))
+      add_call(calls, f, i, field_child(f, fnode, F_ATTRIBUTE), SCL_NO_NODE, true);
+    else if (py_is_dotted(f, obj))
+      add_call(calls, f, i, field_child(f, fnode, F_ATTRIBUTE), obj, false);
+  }
+}
+
+/* `exports.f = function () {}` / `module.exports.f = () => {}`: the
+ * function node and its name, or false. */
+static bool js_commonjs_export(const scl_facts *f, uint32_t i, uint32_t *fn, uint32_t *name)
+{
+  uint32_t left = field_child(f, i, F_LEFT), right = field_child(f, i, F_RIGHT), obj;
+
+  if (!is_kind(f, left, K_MEMBER_EXPRESSION))
+    return false;
+  if (!is_kind(f, right, K_ARROW_FUNCTION) && !is_kind(f, right, K_FUNCTION_EXPRESSION) &&
+      !is_kind(f, right, K_FUNCTION))
+    return false;
+  obj = field_child(f, left, F_OBJECT);
+  if (!text_eq(f, obj, "exports") && !text_eq(f, obj, "module.exports"))
+    return false;
+  *fn = right;
+  *name = field_child(f, left, F_PROPERTY);
+  return true;
+}
+
+static void js_graph_visit(const scl_facts *f, uint32_t i, fn_vec *fns, call_vec *calls)
+{
+  uint32_t fnode, obj, value, name;
+
+  if (is_kind(f, i, K_FUNCTION_DECLARATION) || is_kind(f, i, K_GENERATOR_FUNCTION_DECLARATION)) {
+    add_fn(fns, f, i, field_child(f, i, F_NAME), false);
+  } else if (is_kind(f, i, K_METHOD_DEFINITION)) {
+    add_fn(fns, f, i, field_child(f, i, F_NAME), true);
+  } else if (is_kind(f, i, K_VARIABLE_DECLARATOR) || is_kind(f, i, K_PUBLIC_FIELD_DEFINITION) ||
+             is_kind(f, i, K_FIELD_DEFINITION)) {
+    value = field_child(f, i, F_VALUE);
+    name = field_child(f, i, F_NAME);
+    if (name == SCL_NO_NODE)
+      name = field_child(f, i, F_PROPERTY); /* field_definition in JS */
+    if (is_kind(f, value, K_ARROW_FUNCTION) || is_kind(f, value, K_FUNCTION_EXPRESSION) ||
+        is_kind(f, value, K_FUNCTION))
+      add_fn(fns, f, value, name, !is_kind(f, i, K_VARIABLE_DECLARATOR));
+  } else if (is_kind(f, i, K_ASSIGNMENT_EXPRESSION)) {
+    if (js_commonjs_export(f, i, &value, &name))
+      add_fn(fns, f, value, name, false);
+  } else if (is_kind(f, i, K_CALL_EXPRESSION)) {
+    fnode = field_child(f, i, F_FUNCTION);
+    obj = field_child(f, fnode, F_OBJECT);
+    if (is_kind(f, fnode, K_IDENTIFIER))
+      add_call(calls, f, i, fnode, SCL_NO_NODE, false);
+    else if (is_kind(f, fnode, K_MEMBER_EXPRESSION) && is_kind(f, obj, K_THIS))
+      add_call(calls, f, i, field_child(f, fnode, F_PROPERTY), SCL_NO_NODE, true);
+    else if (is_kind(f, fnode, K_MEMBER_EXPRESSION) && is_kind(f, obj, K_IDENTIFIER))
+      add_call(calls, f, i, field_child(f, fnode, F_PROPERTY), obj, false);
+  }
+}
+
+static void c_graph_visit(const scl_facts *f, uint32_t i, fn_vec *fns, call_vec *calls)
+{
+  if (is_function_like(f, i)) {
+    fn_rec r;
+    if (c_function_name(f, i, &r.name, &r.name_len)) {
+      r.node = i;
+      r.is_method = false;
+      SCL_VEC_PUSH(fns, r);
+    }
+  } else if (is_kind(f, i, K_C_CALL_EXPR)) {
+    uint32_t callee = field_child(f, i, F_CALLEE);
+    if (callee == SCL_NO_NODE)
+      callee = scl_tree_first_child(f->tree, i);
+    if (callee != SCL_NO_NODE && !is_kind(f, callee, K_C_DECL_REF_EXPR) &&
+        f->nodes[callee].end == callee + 2)
+      callee = callee + 1; /* a lone wrapper, e.g. an implicit decay */
+    if (is_kind(f, callee, K_C_DECL_REF_EXPR))
+      add_call(calls, f, i, callee, SCL_NO_NODE, false);
+  }
+}
+
+/* Functions and nameable calls at node i, appended to fns and calls. */
 static void graph_visit(const scl_facts *f, uint32_t i, fn_vec *fns, call_vec *calls)
 {
-  if (is_language_py(f)) {
-    if (is_kind(f, i, K_FUNCTION_DEFINITION)) {
-      uint32_t cls = SCL_NO_NODE;
-      add_fn(fns, f, i, field_child(f, i, F_NAME), py_def_scope(f, i, &cls) == 2);
-    } else if (is_kind(f, i, K_CALL)) {
-      uint32_t fnode = field_child(f, i, F_FUNCTION);
-      static const char *const self_names[] = { "self", "cls", NULL };
-      if (is_kind(f, fnode, K_IDENTIFIER))
-        add_call(calls, f, i, fnode, false);
-      else if (is_kind(f, fnode, K_ATTRIBUTE) &&
-               text_in(f, field_child(f, fnode, F_OBJECT), self_names))
-        add_call(calls, f, i, field_child(f, fnode, F_ATTRIBUTE), true);
-    }
-  } else if (is_language_js(f)) {
-    if (is_kind(f, i, K_FUNCTION_DECLARATION) || is_kind(f, i, K_GENERATOR_FUNCTION_DECLARATION)) {
-      add_fn(fns, f, i, field_child(f, i, F_NAME), false);
-    } else if (is_kind(f, i, K_METHOD_DEFINITION)) {
-      add_fn(fns, f, i, field_child(f, i, F_NAME), true);
-    } else if (is_kind(f, i, K_VARIABLE_DECLARATOR) || is_kind(f, i, K_PUBLIC_FIELD_DEFINITION) ||
-               is_kind(f, i, K_FIELD_DEFINITION)) {
-      uint32_t value = field_child(f, i, F_VALUE);
-      uint32_t name = field_child(f, i, F_NAME);
-      if (name == SCL_NO_NODE)
-        name = field_child(f, i, F_PROPERTY); /* field_definition in JS */
-      if (is_kind(f, value, K_ARROW_FUNCTION) || is_kind(f, value, K_FUNCTION_EXPRESSION) ||
-          is_kind(f, value, K_FUNCTION))
-        add_fn(fns, f, value, name, !is_kind(f, i, K_VARIABLE_DECLARATOR));
-    } else if (is_kind(f, i, K_CALL_EXPRESSION)) {
-      uint32_t fnode = field_child(f, i, F_FUNCTION);
-      if (is_kind(f, fnode, K_IDENTIFIER))
-        add_call(calls, f, i, fnode, false);
-      else if (is_kind(f, fnode, K_MEMBER_EXPRESSION) &&
-               is_kind(f, field_child(f, fnode, F_OBJECT), K_THIS))
-        add_call(calls, f, i, field_child(f, fnode, F_PROPERTY), true);
-    }
-  } else if (f->lang == SCL_LANG_C) {
-    if (is_function_like(f, i)) {
-      fn_rec r;
-      if (c_function_name(f, i, &r.name, &r.name_len)) {
-        r.node = i;
-        r.is_method = false;
-        SCL_VEC_PUSH(fns, r);
-      }
-    } else if (is_kind(f, i, K_C_CALL_EXPR)) {
-      uint32_t callee = field_child(f, i, F_CALLEE);
-      if (callee == SCL_NO_NODE)
-        callee = scl_tree_first_child(f->tree, i);
-      if (callee != SCL_NO_NODE && !is_kind(f, callee, K_C_DECL_REF_EXPR) &&
-          f->nodes[callee].end == callee + 2)
-        callee = callee + 1; /* a lone wrapper, e.g. an implicit decay */
-      if (is_kind(f, callee, K_C_DECL_REF_EXPR))
-        add_call(calls, f, i, callee, false);
-    }
-  }
+  if (is_language_py(f))
+    py_graph_visit(f, i, fns, calls);
+  else if (is_language_js(f))
+    js_graph_visit(f, i, fns, calls);
+  else if (f->lang == SCL_LANG_C)
+    c_graph_visit(f, i, fns, calls);
 }
 
 static int fn_cmp_node(const void *a, const void *b)
@@ -1089,8 +983,8 @@ static scl_fact_trace *through_search(scl_facts *f, scl_fact fact, uint32_t f0)
       int64_t g;
       if (name_cmp(c->name, c->name_len, fn->name, fn->name_len) != 0)
         break;
-      if (c->is_member != fn->is_method)
-        continue;
+      if (c->is_member != fn->is_method || c->qual)
+        continue; /* jobs.f() names another module's f */
       outer = direct(f, fact, c->node);
       if (outer != SCL_NO_NODE) {
         scl_fact_trace *tr = scl_arena_alloc(f->arena, sizeof(*tr));
@@ -1174,167 +1068,36 @@ bool scl_facts_holds(scl_facts *facts, scl_fact fact, uint32_t node, bool throug
   return false;
 }
 
-/* ==== imports =========================================================== */
-
-typedef SCL_VEC(const char *) str_vec;
-
-/* Copies s without whitespace (`a . b` -> `a.b`) into the arena. */
-static const char *squeeze(scl_arena *a, const char *s, size_t len)
+uint32_t scl_facts_direct(scl_facts *facts, scl_fact fact, uint32_t node)
 {
-  char *out = scl_arena_alloc(a, len + 1);
-  size_t o = 0;
-
-  for (size_t i = 0; i < len; i++)
-    if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r' && s[i] != '\\')
-      out[o++] = s[i];
-  out[o] = '\0';
-  return out;
+  if (!facts || node >= facts->tree->count || !scl_fact_allows_through_calls(fact))
+    return SCL_NO_NODE;
+  return direct(facts, fact, node);
 }
 
-static void push_text(scl_facts *f, str_vec *v, uint32_t n)
+/* ==== the call graph, for summaries ===================================== */
+
+size_t scl_facts_functions(scl_facts *facts, const scl_fact_fn **fns_out)
 {
-  size_t len;
-  const char *t = text_of(f, n, &len);
-  if (n != SCL_NO_NODE && len)
-    SCL_VEC_PUSH(v, squeeze(f->arena, t, len));
+  if (!facts->has_graph)
+    graph_build(facts);
+  *fns_out = facts->fns;
+  return facts->fn_count;
 }
 
-/* A string literal's contents without its quotes; NULL if it is not a plain
- * literal (a template with substitutions, say). */
-static const char *js_string_value(scl_facts *f, uint32_t n)
+size_t scl_facts_calls(scl_facts *facts, const scl_fact_call **calls_out)
 {
-  size_t len;
-  const char *t = text_of(f, n, &len);
-
-  if (is_kind(f, n, K_TEMPLATE_STRING)) {
-    for (uint32_t c = n + 1; c < f->nodes[n].end; c++)
-      if (is_kind(f, c, K_TEMPLATE_SUBSTITUTION))
-        return NULL;
-  } else if (!is_kind(f, n, K_STRING)) {
-    return NULL;
-  }
-  if (len < 2)
-    return NULL;
-  return scl_arena_strndup(f->arena, t + 1, len - 2);
+  if (!facts->has_graph)
+    graph_build(facts);
+  *calls_out = facts->calls;
+  return facts->call_count;
 }
 
-static void py_imports_at(scl_facts *f, uint32_t i, str_vec *v)
+int64_t scl_facts_named_function(scl_facts *facts, uint32_t node)
 {
-  if (is_kind(f, i, K_IMPORT_STATEMENT)) {
-    for (uint32_t c = scl_tree_first_child(f->tree, i); c != SCL_NO_NODE;
-         c = scl_tree_next_sibling(f->tree, c)) {
-      if (is_kind(f, c, K_DOTTED_NAME))
-        push_text(f, v, c);
-      else if (is_kind(f, c, K_ALIASED_IMPORT))
-        push_text(f, v, field_child(f, c, F_NAME));
-    }
-  } else if (is_kind(f, i, K_IMPORT_FROM_STATEMENT)) {
-    uint32_t mod = field_child(f, i, F_MODULE_NAME);
-    size_t ml;
-    const char *m;
-    if (mod == SCL_NO_NODE)
-      return;
-    m = text_of(f, mod, &ml);
-    m = squeeze(f->arena, m, ml);
-    ml = strlen(m);
-    SCL_VEC_PUSH(v, m);
-    for (uint32_t c = scl_tree_first_child(f->tree, i); c != SCL_NO_NODE;
-         c = scl_tree_next_sibling(f->tree, c)) {
-      uint32_t name = SCL_NO_NODE;
-      size_t nl;
-      const char *nt;
-      if (c == mod || !has_field(f, c, F_NAME))
-        continue;
-      name = is_kind(f, c, K_ALIASED_IMPORT) ? field_child(f, c, F_NAME) : c;
-      if (name == SCL_NO_NODE)
-        continue;
-      nt = text_of(f, name, &nl);
-      nt = squeeze(f->arena, nt, nl);
-      if (ml && m[ml - 1] == '.')
-        SCL_VEC_PUSH(v, scl_arena_printf(f->arena, "%s%s", m, nt));
-      else
-        SCL_VEC_PUSH(v, scl_arena_printf(f->arena, "%s.%s", m, nt));
-    }
-  }
-}
-
-static void js_imports_at(scl_facts *f, uint32_t i, str_vec *v)
-{
-  const char *s = NULL;
-
-  if (is_kind(f, i, K_IMPORT_STATEMENT) || is_kind(f, i, K_EXPORT_STATEMENT)) {
-    s = js_string_value(f, field_child(f, i, F_SOURCE));
-  } else if (is_kind(f, i, K_IMPORT_REQUIRE_CLAUSE)) {
-    /* TypeScript: import x = require("y") */
-    for (uint32_t c = scl_tree_first_child(f->tree, i); c != SCL_NO_NODE && !s;
-         c = scl_tree_next_sibling(f->tree, c))
-      if (is_kind(f, c, K_STRING))
-        s = js_string_value(f, c);
-  } else if (is_kind(f, i, K_CALL_EXPRESSION)) {
-    uint32_t fnode = field_child(f, i, F_FUNCTION);
-    uint32_t args = field_child(f, i, F_ARGUMENTS);
-    if ((is_kind(f, fnode, K_IDENTIFIER) && text_eq(f, fnode, "require")) ||
-        is_kind(f, fnode, K_IMPORT)) {
-      if (is_kind(f, args, K_ARGUMENTS))
-        s = js_string_value(f, first_named_child(f, args));
-    }
-  }
-  if (s && *s)
-    SCL_VEC_PUSH(v, s);
-}
-
-static void c_imports_at(scl_facts *f, uint32_t i, str_vec *v)
-{
-  size_t len, a, b;
-  const char *t;
-
-  if (!is_kind(f, i, K_C_INCLUSION_DIRECTIVE))
-    return;
-  t = text_of(f, i, &len);
-  for (a = 0; a < len && t[a] != '<' && t[a] != '"'; a++)
-    ;
-  if (a == len)
-    return;
-  for (b = a + 1; b < len && t[b] != (t[a] == '<' ? '>' : '"') && t[b] != '\n'; b++)
-    ;
-  if (b == len || b == a + 1 || t[b] == '\n')
-    return;
-  SCL_VEC_PUSH(v, scl_arena_strndup(f->arena, t + a + 1, b - a - 1));
-}
-
-static int str_cmp(const void *a, const void *b)
-{
-  return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static void imports_build(scl_facts *f)
-{
-  str_vec v = { 0 };
-  size_t out = 0;
-
-  f->has_imports = true;
-  for (uint32_t i = 0; i < f->tree->count; i++) {
-    if (is_language_py(f))
-      py_imports_at(f, i, &v);
-    else if (is_language_js(f))
-      js_imports_at(f, i, &v);
-    else if (f->lang == SCL_LANG_C)
-      c_imports_at(f, i, &v);
-  }
-  if (v.count)
-    qsort(v.items, v.count, sizeof(*v.items), str_cmp);
-  f->imports = scl_arena_alloc(f->arena, (v.count + 1) * sizeof(*f->imports));
-  for (size_t i = 0; i < v.count; i++)
-    if (out == 0 || strcmp(f->imports[out - 1], v.items[i]) != 0)
-      f->imports[out++] = v.items[i];
-  f->import_count = out;
-  SCL_VEC_FREE(&v);
-}
-
-size_t scl_facts_imports(scl_facts *facts, const char *const **names_out)
-{
-  if (!facts->has_imports)
-    imports_build(facts);
-  *names_out = facts->imports;
-  return facts->import_count;
+  if (!facts || node >= facts->tree->count)
+    return -1;
+  if (!facts->has_graph)
+    graph_build(facts);
+  return named_enclosing(facts, node);
 }

@@ -82,4 +82,84 @@ size_t scl_facts_imports(scl_facts *facts, const char *const **names_out);
  * method, C FunctionDecl), or SCL_NO_NODE at module scope. */
 uint32_t scl_facts_enclosing_function(scl_facts *facts, uint32_t node);
 
+/*
+ * For in-loop and in-handler: the loop (or handler function) that makes the
+ * fact hold at node directly, in node's own function, or SCL_NO_NODE. The
+ * same test as scl_facts_holds without through_calls.
+ */
+uint32_t scl_facts_direct(scl_facts *facts, scl_fact fact, uint32_t node);
+
+/* ---- the call graph, for the link stage's summaries ---- */
+
+/*
+ * scl_fact_fn - a named function: a def, function declaration, method, a
+ * variable/field initialised with a function expression, or a CommonJS
+ * `exports.f = function ...`. name points into the source (borrowed).
+ *   is_method   called as self.f() / this.f()
+ */
+typedef struct scl_fact_fn {
+  uint32_t node;
+  const char *name;
+  uint32_t name_len;
+  bool is_method;
+} scl_fact_fn;
+
+/*
+ * scl_fact_call - a call whose target can be named. name and qual point
+ * into the source (borrowed).
+ *   qual        the receiver of a qualified call, `jobs` in jobs.f() or
+ *               `app.jobs` in app.jobs.f() (Python identifiers and dotted
+ *               attributes, JS identifiers); NULL otherwise. Never resolved
+ *               within the file: only an import can say what it names.
+ *   is_member   self.f() / cls.f() / this.f()
+ */
+typedef struct scl_fact_call {
+  uint32_t node;
+  const char *name;
+  uint32_t name_len;
+  const char *qual;
+  uint32_t qual_len;
+  bool is_member;
+} scl_fact_call;
+
+/* The file's named functions, sorted by node. *fns_out points into facts'
+ * memory (valid as long as the scratch arena). */
+size_t scl_facts_functions(scl_facts *facts, const scl_fact_fn **fns_out);
+
+/* The file's nameable calls, in no particular order. *calls_out as above. */
+size_t scl_facts_calls(scl_facts *facts, const scl_fact_call **calls_out);
+
+/* The innermost named function around node (anonymous ones are skipped, as
+ * the through-calls search does), as an index into scl_facts_functions(),
+ * or -1 at module scope. */
+int64_t scl_facts_named_function(scl_facts *facts, uint32_t node);
+
+/*
+ * scl_fact_binding - one name an import statement binds in the file.
+ *   local     the name the file uses: `s` in `from jobs import f as s`,
+ *             `jobs` in `import * as jobs from "./jobs"`, `app.jobs` in
+ *             `import app.jobs`
+ *   imported  the name in the module (`f`), "default" for a JS default
+ *             import, NULL when local names the module itself
+ *   module    as written: "jobs", ".jobs", "..", "./jobs"
+ */
+typedef struct scl_fact_binding {
+  const char *local;
+  const char *imported;
+  const char *module;
+} scl_fact_binding;
+
+/*
+ * The import bindings of a Python or JS/TS file (none for C: its functions
+ * are global by name): `import m`, `import a.b as m`, `from m import f as g`,
+ * relative imports; `import {f as g} from`, `import * as m from`, default
+ * imports, `import m = require()`, `const m = require()`,
+ * `const {f, g: h} = require()`. *default_out (may be NULL) receives the
+ * name of the JS function exported as default (`export default function f`,
+ * `export default f`, `module.exports = f`) or NULL. Everything points into
+ * facts' memory.
+ */
+size_t scl_facts_bindings(scl_facts *facts, const scl_fact_binding **bindings_out,
+                          const char **default_out);
+
 #endif
