@@ -20,7 +20,7 @@
 
 /* ---- language keys ---- */
 
-static const char *const key_names[SCL_KEY_COUNT] = {"py", "js", "ts", "c"};
+static const char *const key_names[SCL_KEY_COUNT] = {"py", "js", "ts", "c", "sql"};
 
 int scl_rule__key_parse(const char *name)
 {

@@ -19,7 +19,7 @@
  * multiplying a small file into millions of objects. */
 #define MAX_RULE_OBJECTS 4096
 
-static const char *const matcher_keys[] = {"pattern", "where", "report", "any", NULL};
+static const char *const matcher_keys[] = {"pattern", "where", "report", "any", "check", NULL};
 static const char *const sub_matcher_keys[] = {"pattern", "where", "report", "any", "of", NULL};
 
 /* Constraint names in scl_ckind order. */
@@ -369,14 +369,24 @@ scl_matcher *scl_loader__matcher(scl_loader *ld, const scl_ynode *n, unsigned de
   const scl_ynode *pat = scl_ynode_get(n, "pattern"), *any = scl_ynode_get(n, "any");
   const scl_ynode *where = scl_ynode_get(n, "where"), *report = scl_ynode_get(n, "report");
   const scl_ynode *of = scl_ynode_get(n, "of");
-  if (any && (pat || where || report)) {
+  const scl_ynode *check = is_sub ? NULL : scl_ynode_get(n, "check");
+  if (check && (pat || any || where || report)) {
+    scl_loader__error(ld, check->line, check->col,
+                      "'check' names a built-in check; it cannot be combined with 'pattern', "
+                      "'any', 'where' or 'report'");
+  } else if (check) {
+    m->check = want_string(ld, check, "check");
+    if (m->check && !scl_engine__check_values(m->check))
+      scl_loader__error(ld, check->line, check->col,
+                        "unknown built-in check '%s' (known: fk-without-index)", m->check);
+  } else if (any && (pat || where || report)) {
     scl_loader__error(ld, any->line, any->col,
                       "'any' lists whole matchers; it cannot be combined with 'pattern', 'where' "
                       "or 'report'");
   } else if (any) {
     load_alternatives(ld, m, any, depth, is_sub);
   } else if (!pat) {
-    scl_loader__error(ld, n->line, n->col, "a matcher needs a 'pattern' (or 'any')");
+    scl_loader__error(ld, n->line, n->col, "a matcher needs a 'pattern' (or 'any', or 'check')");
   } else {
     load_pattern(ld, m, pat);
     if (where)
@@ -404,6 +414,7 @@ typedef struct bound_set {
   const char *names[MAX_BOUND];
   size_t lens[MAX_BOUND];
   unsigned count;
+  const char *check;  /* a built-in check's name: its values count as bound */
 } bound_set;
 
 static bool bound_has(const bound_set *b, const char *name, size_t len)
@@ -411,6 +422,19 @@ static bool bound_has(const bound_set *b, const char *name, size_t len)
   for (unsigned i = 0; i < b->count; i++) {
     if (b->lens[i] == len && memcmp(b->names[i], name, len) == 0)
       return true;
+  }
+  return false;
+}
+
+/* True when b is a check's and name is one of the values it offers. */
+static bool check_offers(const bound_set *b, const char *name, size_t len)
+{
+  const char *vals = b->check ? scl_engine__check_values(b->check) : NULL;
+  while (vals && *vals) {
+    size_t n = strcspn(vals, " ");
+    if (n == len && memcmp(vals, name, len) == 0)
+      return true;
+    vals += n + (vals[n] == ' ');
   }
   return false;
 }
@@ -540,7 +564,7 @@ static void refs_message(scl_loader *ld, const scl_rule *rule, const scl_ynode *
     }
     if (len > 5 && memcmp(s + len - 5, ".line", 5) == 0)
       len -= 5;
-    if (!bound_has(b, s, len))
+    if (!bound_has(b, s, len) && !check_offers(b, s, len))
       scl_loader__error(ld, msg->line, col,
                         "message uses capture '%.*s', which is not bound by the pattern for '%s'",
                         (int)len, s, lang);
@@ -557,7 +581,15 @@ static void refs_top(scl_loader *ld, const scl_rule *rule, const scl_matcher *m,
       refs_top(ld, rule, &m->alts[i], msg, lang, depth + 1);
     return;
   }
-  bound_set in = {{NULL}, {0}, 0}, out;
+  bound_set in = {{NULL}, {0}, 0, NULL}, out;
+  if (m->check) {
+    /* a check binds the names of the values it offers */
+    out = in;
+    out.check = m->check;
+    if (msg && msg->type == SCL_YNODE_SCALAR && rule->message)
+      refs_message(ld, rule, msg, &out, lang);
+    return;
+  }
   refs_matcher(ld, m, &in, &out, lang);
   if (msg && msg->type == SCL_YNODE_SCALAR && rule->message)
     refs_message(ld, rule, msg, &out, lang);

@@ -41,4 +41,12 @@ void scl_frontend__c_index_free(void *index);
 scl_status scl_frontend__c_parse(scl_tree *out, void *index, const char *path, const char *src,
                                  size_t len, scl_arena *arena, scl_diag *diag);
 
+/* ---- SQL (sql.c) ---- */
+
+scl_status scl_frontend__sql_init(scl_diag *diag);
+void scl_frontend__sql_shutdown(void);
+const scl_kinds *scl_frontend__sql_kinds(void);
+scl_status scl_frontend__sql_parse(scl_tree *out, const char *path, const char *src, size_t len,
+                                   scl_arena *arena, scl_diag *diag);
+
 #endif

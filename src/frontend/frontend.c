@@ -1,6 +1,6 @@
 /*
  * frontend.c - the front-end entry points: start-up, per-worker state and
- * dispatch by language to the tree-sitter or libclang back-end.
+ * dispatch by language to the tree-sitter, libclang or SQL back-end.
  *
  * Must not parse anything itself, and must not include a parser API: the
  * back-ends own those. Start-up and shutdown are not thread-safe (call them
@@ -35,12 +35,16 @@ scl_status scl_frontends_init(scl_diag *diag)
   st = scl_frontend__c_init(diag);
   if (st != SCL_OK)
     goto cleanup;
+  st = scl_frontend__sql_init(diag);
+  if (st != SCL_OK)
+    goto cleanup;
   frontends_ready = true;
 
 cleanup:
   if (st != SCL_OK) {
     scl_frontend__ts_shutdown();
     scl_frontend__c_shutdown();
+    scl_frontend__sql_shutdown();
   }
   return st;
 }
@@ -49,6 +53,7 @@ void scl_frontends_shutdown(void)
 {
   scl_frontend__ts_shutdown();
   scl_frontend__c_shutdown();
+  scl_frontend__sql_shutdown();
   frontends_ready = false;
 }
 
@@ -56,6 +61,8 @@ const scl_kinds *scl_frontend_kinds(scl_lang lang)
 {
   if (lang == SCL_LANG_C)
     return scl_frontend__c_kinds();
+  if (lang == SCL_LANG_SQL)
+    return scl_frontend__sql_kinds();
   return scl_frontend__ts_kinds(lang);
 }
 
@@ -93,6 +100,8 @@ scl_status scl_frontend_parse(scl_tree *out, scl_frontend *fe, scl_lang lang, co
     return scl_frontend__ts_parse(out, fe->ts_parser, lang, path, src, len, arena, diag);
   case SCL_LANG_C:
     return scl_frontend__c_parse(out, fe->cx_index, path, src, len, arena, diag);
+  case SCL_LANG_SQL:
+    return scl_frontend__sql_parse(out, path, src, len, arena, diag);
   case SCL_LANG_NONE:
   case SCL_LANG_COUNT:
     break;

@@ -13,6 +13,7 @@ const char *scl_lang_name(scl_lang lang)
   case SCL_LANG_TS: return "typescript";
   case SCL_LANG_TSX: return "tsx";
   case SCL_LANG_C: return "c";
+  case SCL_LANG_SQL: return "sql";
   case SCL_LANG_NONE:
   case SCL_LANG_COUNT: break;
   }
@@ -27,6 +28,7 @@ const char *scl_lang_key(scl_lang lang)
   case SCL_LANG_TS:
   case SCL_LANG_TSX: return "ts";
   case SCL_LANG_C: return "c";
+  case SCL_LANG_SQL: return "sql";
   case SCL_LANG_NONE:
   case SCL_LANG_COUNT: break;
   }

@@ -11,12 +11,13 @@ typedef enum scl_lang {
   SCL_LANG_TS,
   SCL_LANG_TSX,
   SCL_LANG_C,
+  SCL_LANG_SQL,  /* .sql files: schema statements, for text and schema rules */
   SCL_LANG_COUNT
 } scl_lang;
 
-/* Grammar name for messages: "python", "javascript", "typescript", "tsx", "c". */
+/* Grammar name for messages: "python", "javascript", "typescript", "tsx", "c", "sql". */
 const char *scl_lang_name(scl_lang lang);
-/* Rule-file key: "py", "js", "ts" (TS and TSX share it), "c". */
+/* Rule-file key: "py", "js", "ts" (TS and TSX share it), "c", "sql". */
 const char *scl_lang_key(scl_lang lang);
 /* True when a rule written for key (py/js/ts/c) applies to lang. */
 int scl_lang_matches_key(scl_lang lang, const char *key);

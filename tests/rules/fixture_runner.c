@@ -60,6 +60,8 @@ static const char *lang_of(const char *path)
     return "ts";
   if (!strcmp(dot, ".c") || !strcmp(dot, ".h"))
     return "c";
+  if (!strcmp(dot, ".sql"))
+    return "sql";
   return "";
 }
 
@@ -75,6 +77,8 @@ static bool is_code_line(const char *s)
   if (s[0] == '/' && (s[1] == '/' || s[1] == '*'))
     return false;
   if (s[0] == '*')
+    return false;
+  if (s[0] == '-' && s[1] == '-')  /* SQL comment */
     return false;
   return true;
 }
