@@ -34,14 +34,25 @@ typedef struct cli {
   str_list ignore;
   const char *format;
   const char *output;
-  int fail_on;          /* scl_level; SCL_LEVEL_NONE = never fail */
+  int fail_on;          /* scl_level; SCL_LEVEL_NONE = never fail; -1 = not given */
+  const char *config;   /* --config FILE */
+  bool no_config;
   int color;            /* -1 auto, 0 never, 1 always */
   bool quiet;
+  bool show_suppressed;
+  bool statistics;
+  const char *category;  /* SARIF automationDetails.id */
   bool no_builtin;
   bool no_gitignore;
   bool no_default_excludes;
   size_t max_file_bytes;
   unsigned jobs;
+  const char *baseline;        /* --baseline FILE */
+  const char *diff_base;       /* --diff-base REF */
+  const char *files_from;      /* --files-from FILE, "-" = stdin */
+  bool no_unused_suppressions;
+  char **only_files;           /* lines of files_from (malloc'ed, live until exit) */
+  size_t only_file_count;
   char *owned[MAX_LIST]; /* strings split from comma lists */
   size_t owned_count;
 } cli;
@@ -53,23 +64,35 @@ static const char usage_text[] =
   "\n"
   "commands:\n"
   "  check [PATH...]    scan files and directories (default: .)\n"
+  "  baseline [PATH...] record today's findings (-o FILE) for check --baseline\n"
   "  rules              list the rules\n"
   "  explain RULE       print a rule's documentation (ID or slug)\n"
   "  dump FILE          print a file's syntax tree (for rule authors)\n"
+  "  config [PATH]      print the effective configuration (.scalint.yml + options)\n"
   "  version            print the version\n"
   "\n"
   "check options:\n"
-  "  -f, --format FMT       text (default), json or sarif\n"
+  "  -f, --format FMT       text (default), json, sarif, github or gitlab\n"
   "  -o, --output FILE      write the report to FILE (atomically)\n"
   "      --select IDS       only these rules (IDs or slugs, comma-separated)\n"
   "      --ignore IDS       skip these rules\n"
   "      --rules PATH       also load rule files from PATH (repeatable)\n"
+  "      --config FILE      use FILE instead of the .scalint.yml found above PATH\n"
+  "      --no-config        ignore configuration files\n"
   "      --no-builtin       do not load the built-in rules\n"
   "      --fail-on LEVEL    exit 1 on findings at or above LEVEL:\n"
   "                         error, warning (default), note, never\n"
   "      --color WHEN       auto (default), always, never; NO_COLOR is honoured\n"
   "      --no-color         same as --color never\n"
   "  -q, --quiet            text: findings only, no source lines or summary\n"
+  "      --statistics       text: counts per rule after the findings\n"
+  "      --show-suppressed  also show suppressed and baseline findings\n"
+  "      --baseline FILE    findings in FILE (from `scalint baseline`) are not new\n"
+  "      --diff-base REF    only findings on lines changed since the git REF\n"
+  "      --files-from FILE  only findings in the paths listed in FILE (- = stdin)\n"
+  "      --no-unused-suppressions  do not report `scalint: ignore` comments that\n"
+  "                         suppress nothing (SCL000)\n"
+  "      --category ID      SARIF automationDetails.id (one per analysis in a repo)\n"
   "  -j, --jobs N           worker threads (default: number of CPUs)\n"
   "      --max-file-size N  skip larger files (bytes; K and M suffixes; default 2M)\n"
   "      --no-gitignore     do not honour .gitignore files\n"
@@ -162,7 +185,7 @@ static bool is_opt(const char *arg, const char *long_name, const char *short_nam
 static void parse_args(cli *c, int argc, char **argv)
 {
   c->format = "text";
-  c->fail_on = SCL_LEVEL_WARNING;
+  c->fail_on = -1;  /* then the config's, else warning */
   c->color = -1;
   bool options_done = false;
   for (int i = 1; i < argc; i++) {
@@ -190,6 +213,10 @@ static void parse_args(cli *c, int argc, char **argv)
       list_push_csv(c, &c->ignore, opt_value(argc, argv, &i, "--ignore"));
     } else if (is_opt(a, "--rules", NULL)) {
       list_push(&c->rule_dirs, opt_value(argc, argv, &i, "--rules"), "rule paths");
+    } else if (is_opt(a, "--config", NULL)) {
+      c->config = opt_value(argc, argv, &i, "--config");
+    } else if (is_opt(a, "--no-config", NULL)) {
+      c->no_config = true;
     } else if (is_opt(a, "--no-builtin", NULL)) {
       c->no_builtin = true;
     } else if (is_opt(a, "--fail-on", NULL)) {
@@ -211,6 +238,20 @@ static void parse_args(cli *c, int argc, char **argv)
       c->color = 0;
     } else if (is_opt(a, "--quiet", "-q")) {
       c->quiet = true;
+    } else if (is_opt(a, "--statistics", NULL)) {
+      c->statistics = true;
+    } else if (is_opt(a, "--show-suppressed", NULL)) {
+      c->show_suppressed = true;
+    } else if (is_opt(a, "--baseline", NULL)) {
+      c->baseline = opt_value(argc, argv, &i, "--baseline");
+    } else if (is_opt(a, "--diff-base", NULL)) {
+      c->diff_base = opt_value(argc, argv, &i, "--diff-base");
+    } else if (is_opt(a, "--files-from", NULL)) {
+      c->files_from = opt_value(argc, argv, &i, "--files-from");
+    } else if (is_opt(a, "--no-unused-suppressions", NULL)) {
+      c->no_unused_suppressions = true;
+    } else if (is_opt(a, "--category", NULL)) {
+      c->category = opt_value(argc, argv, &i, "--category");
     } else if (is_opt(a, "--jobs", "-j")) {
       c->jobs = parse_jobs(opt_value(argc, argv, &i, "--jobs"));
     } else if (is_opt(a, "--max-file-size", NULL)) {
@@ -261,12 +302,54 @@ static void fill_opts(scl_run_opts *o, const cli *c)
   o->no_gitignore = c->no_gitignore;
   o->no_default_excludes = c->no_default_excludes;
   o->jobs = c->jobs;
+  o->config_path = c->config;
+  o->no_config = c->no_config;
+  o->baseline_path = c->baseline;
+  o->diff_base = c->diff_base;
+  o->only_files = (const char *const *)c->only_files;
+  o->only_file_count = c->only_file_count;
+  o->no_unused_suppressions = c->no_unused_suppressions;
+}
+
+/* Reads --files-from (one path per line, "-" = stdin) into c->only_files.
+ * An empty list still filters: nothing is reported. */
+static void read_files_from(cli *c)
+{
+  if (!c->files_from)
+    return;
+  bool is_stdin = strcmp(c->files_from, "-") == 0;
+  FILE *f = is_stdin ? stdin : fopen(c->files_from, "r");
+  if (!f)
+    usage_error("--files-from: cannot read '%s'", c->files_from);
+  char *line = NULL;
+  size_t cap = 0, n = 0, alloc = 0;
+  ssize_t len;
+  while ((len = getline(&line, &cap, f)) >= 0) {
+    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+      line[--len] = '\0';
+    if (len == 0)
+      continue;
+    if (n == alloc) {
+      alloc = alloc ? alloc * 2 : 64;
+      char **grown = realloc(c->only_files, alloc * sizeof(char *));
+      if (!grown)
+        usage_error("--files-from: out of memory%s", "");
+      c->only_files = grown;
+    }
+    c->only_files[n++] = strdup(line);
+  }
+  free(line);
+  if (!is_stdin)
+    fclose(f);
+  if (!c->only_files) /* an empty list still filters: non-NULL, count 0 */
+    c->only_files = malloc(sizeof(char *));
+  c->only_file_count = n;
 }
 
 /* Rule errors were printed one by one by print_rule_error. */
 static bool errors_printed(scl_status st)
 {
-  return st == SCL_ERULE;
+  return st == SCL_ERULE || st == SCL_ECONFIG;
 }
 
 /* ==== output ============================================================ */
@@ -295,6 +378,9 @@ static int write_report(const cli *c, const scl_result *res)
   scl_report_opts ro = {0};
   ro.tool_version = SCALINT_VERSION;
   ro.show_source = !c->quiet;
+  ro.show_suppressed = c->show_suppressed;
+  ro.statistics = c->statistics;
+  ro.automation_id = c->category;
   scl_diag diag;
   scl_diag_clear(&diag);
 
@@ -353,20 +439,78 @@ static int cmd_check(cli *c)
   for (size_t i = 0; formats[i]; i++)
     known = known || !strcmp(formats[i], c->format);
   if (!known)
-    usage_error("unknown format '%s' (expected text, json or sarif)", c->format);
+    usage_error("unknown format '%s' (expected text, json, sarif, github or gitlab)", c->format);
 
   scl_status st = scl_run(&res, &o, print_rule_error, NULL, &diag);
   if (st != SCL_OK)
     return fail_with(&diag, st, errors_printed(st));
   int rc = write_report(c, res);
-  if (rc == EXIT_CLEAN && c->fail_on != SCL_LEVEL_NONE)
-    for (size_t i = 0; i < res->finding_count; i++)
-      if ((int)res->findings[i].level >= c->fail_on) {
+  int fail_on = c->fail_on >= 0 ? c->fail_on : res->fail_on >= 0 ? res->fail_on : SCL_LEVEL_WARNING;
+  if (rc == EXIT_CLEAN && fail_on != SCL_LEVEL_NONE)
+    for (size_t i = 0; i < res->finding_count; i++) {
+      const scl_finding *f = &res->findings[i];
+      /* suppressed findings and those already in the baseline never fail */
+      if (f->suppression != SCL_SUPPRESS_NONE || f->baseline_state == SCL_BASELINE_UNCHANGED)
+        continue;
+      if ((int)f->level >= fail_on) {
         rc = EXIT_FINDINGS;
         break;
       }
+    }
   scl_result_free(res);
   return rc;
+}
+
+/* `scalint baseline`: every finding of a scan (suppressed ones too) as a
+ * baseline file, to -o FILE (atomically) or stdout. */
+static int cmd_baseline(cli *c)
+{
+  scl_run_opts o;
+  scl_diag diag;
+  scl_result *res = NULL;
+  scl_diag_clear(&diag);
+  fill_opts(&o, c);
+  o.baseline_path = NULL;
+  o.diff_base = NULL;
+  o.only_file_count = 0;
+  o.no_unused_suppressions = true;
+  scl_status st = scl_run(&res, &o, print_rule_error, NULL, &diag);
+  if (st != SCL_OK)
+    return fail_with(&diag, st, errors_printed(st));
+  FILE *f = stdout;
+  char *tmp = NULL;
+  if (c->output) {
+    size_t n = strlen(c->output) + 16;
+    tmp = malloc(n);
+    snprintf(tmp, n, "%s.tmpXXXXXX", c->output);
+    int fd = mkstemp(tmp);
+    f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+      fprintf(stderr, "scalint: cannot create %s: %s\n", tmp, strerror(errno));
+      free(tmp);
+      scl_result_free(res);
+      return EXIT_USAGE;
+    }
+  }
+  st = scl_baseline_write(f, res, &diag);
+  bool ok = st == SCL_OK && fflush(f) == 0;
+  if (c->output) {
+    ok = fclose(f) == 0 && ok && rename(tmp, c->output) == 0;
+    if (!ok)
+      unlink(tmp);
+    free(tmp);
+  }
+  size_t count = res->finding_count;
+  scl_result_free(res);
+  if (!ok) {
+    if (st == SCL_OK)
+      scl_diag_set(&diag, SCL_EIO, "writing the baseline: %s", strerror(errno));
+    return fail_with(&diag, SCL_EIO, false);
+  }
+  if (c->output)
+    fprintf(stderr, "scalint: %zu finding%s recorded in %s\n", count, count == 1 ? "" : "s",
+            c->output);
+  return EXIT_CLEAN;
 }
 
 static scl_status load_rule_list(scl_result **res, cli *c, scl_diag *diag)
@@ -427,6 +571,18 @@ static int cmd_explain(cli *c)
   return EXIT_CLEAN;
 }
 
+static int cmd_config(cli *c)
+{
+  scl_run_opts o;
+  scl_diag diag;
+  scl_diag_clear(&diag);
+  fill_opts(&o, c);
+  scl_status st = scl_config_print(stdout, &o, &diag);
+  if (st != SCL_OK)
+    return fail_with(&diag, st, false);
+  return EXIT_CLEAN;
+}
+
 static int cmd_dump(cli *c)
 {
   if (c->paths.count != 1)
@@ -448,11 +604,17 @@ int main(int argc, char **argv)
     fputs(usage_text, stderr);
     rc = EXIT_USAGE;
   } else if (!strcmp(c.command, "check")) {
+    read_files_from(&c);
     rc = cmd_check(&c);
+  } else if (!strcmp(c.command, "baseline")) {
+    read_files_from(&c);
+    rc = cmd_baseline(&c);
   } else if (!strcmp(c.command, "rules")) {
     rc = cmd_rules(&c);
   } else if (!strcmp(c.command, "explain")) {
     rc = cmd_explain(&c);
+  } else if (!strcmp(c.command, "config")) {
+    rc = cmd_config(&c);
   } else if (!strcmp(c.command, "dump")) {
     rc = cmd_dump(&c);
   } else if (!strcmp(c.command, "version")) {

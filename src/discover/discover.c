@@ -50,6 +50,7 @@ static const ext_lang ext_table[] = {
   { "mjs", SCL_LANG_JS },  { "cjs", SCL_LANG_JS },  { "jsx", SCL_LANG_JS },
   { "ts", SCL_LANG_TS },   { "mts", SCL_LANG_TS },  { "cts", SCL_LANG_TS },
   { "tsx", SCL_LANG_TSX }, { "c", SCL_LANG_C },     { "h", SCL_LANG_C },
+  { "sql", SCL_LANG_SQL },
   { NULL, SCL_LANG_NONE },
 };
 
@@ -618,6 +619,9 @@ static void load_chain(walker *w, size_t upto_len)
 /* True when the entry at w->abs is ignored; nested files take precedence. */
 static bool is_ignored(const walker *w, bool is_dir)
 {
+  if (w->opts->is_excluded &&
+      w->opts->is_excluded(scl_buf_cstr(&w->abs), is_dir, w->opts->exclude_payload))
+    return true;
   if (w->opts->no_gitignore)
     return false;
   for (size_t i = w->ignores.count; i-- > 0;) {

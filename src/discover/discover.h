@@ -36,10 +36,19 @@ typedef struct scl_source {
   char *skip_message;   /* human sentence, NULL when not skipped */
 } scl_source;
 
+/*
+ * scl_discover_opts
+ *   is_excluded   optional: asked for every walked entry (absolute path) that
+ *                 no .gitignore excluded; true leaves it (and, for a
+ *                 directory, everything in it) out. Paths given explicitly
+ *                 are never asked about. The config's `exclude` uses it.
+ */
 typedef struct scl_discover_opts {
   size_t max_file_bytes;       /* 0 = SCL_MAX_FILE_BYTES */
   bool no_default_excludes;    /* also walk .git, node_modules, venvs */
   bool no_gitignore;           /* ignore .gitignore files */
+  bool (*is_excluded)(const char *abs_path, bool is_dir, void *payload);
+  void *exclude_payload;
 } scl_discover_opts;
 
 typedef struct scl_source_list {

@@ -243,7 +243,7 @@ const scl_rule_info *scl_ruleset_info(const scl_ruleset *rs, size_t index)
   return index < rs->kept.count ? &rs->kept.items[index]->info : NULL;
 }
 
-static scl_key lang_key(scl_lang lang)
+scl_key scl_engine__lang_key(scl_lang lang)
 {
   switch (lang) {
   case SCL_LANG_PY: return SCL_KEY_PY;
@@ -251,6 +251,7 @@ static scl_key lang_key(scl_lang lang)
   case SCL_LANG_TS:
   case SCL_LANG_TSX: return SCL_KEY_TS;
   case SCL_LANG_C: return SCL_KEY_C;
+  case SCL_LANG_SQL: return SCL_KEY_SQL;
   case SCL_LANG_NONE:
   case SCL_LANG_COUNT: break;
   }
@@ -259,7 +260,7 @@ static scl_key lang_key(scl_lang lang)
 
 bool scl_ruleset_wants(const scl_ruleset *rs, scl_lang lang)
 {
-  scl_key key = lang_key(lang);
+  scl_key key = scl_engine__lang_key(lang);
   if (key == SCL_KEY_COUNT)
     return false;
   for (size_t i = 0; i < rs->kept.count; i++) {
@@ -418,6 +419,7 @@ static void compile_rule(compile_ctx *cx, scl_rule *rule)
     {SCL_LANG_JS, SCL_LANG_NONE},
     {SCL_LANG_TS, SCL_LANG_TSX},
     {SCL_LANG_C, SCL_LANG_NONE},
+    {SCL_LANG_SQL, SCL_LANG_NONE},
   };
   cx->origin = rule->path;
   for (int k = 0; k < SCL_KEY_COUNT; k++) {
@@ -489,7 +491,7 @@ static void build_dispatch(scl_ruleset *rs, scl_lang lang)
   free(dt->wild);
   memset(dt, 0, sizeof(*dt));
   const scl_kinds *kinds = scl_frontend_kinds(lang);
-  scl_key key = lang_key(lang);
+  scl_key key = scl_engine__lang_key(lang);
   if (!kinds || key == SCL_KEY_COUNT)
     return;
   dt->kind_count = (uint32_t)kinds->kind_count + 1;

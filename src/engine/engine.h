@@ -15,6 +15,7 @@
 #include "scalint/finding.h"
 #include "scalint/scalint.h"
 #include "scalint/status.h"
+#include "link/summary.h"
 #include "syntax/lang.h"
 #include "syntax/tree.h"
 #include "util/arena.h"
@@ -73,6 +74,26 @@ scl_status scl_ruleset_filter(scl_ruleset *rs, const char *const *select, size_t
 scl_status scl_ruleset_compile(scl_ruleset *rs, scl_error_fn on_error, void *payload,
                                scl_diag *diag);
 
+/*
+ * Changes a loaded rule (kept or not; by id or slug) before
+ * scl_ruleset_compile (override.c): its level when level is not -1
+ * (SCL_LEVEL_NOTE, _WARNING or _ERROR), and the value of one of its declared
+ * parameters when param is not NULL (value is ignored otherwise). Both
+ * strings are borrowed. SCL_EINVAL, changing nothing, for an unknown rule
+ * ("unknown rule 'X'"), a parameter the rule does not declare ("rule SCL021
+ * has no parameter 'x' (it has: min_pool_size)"), a bad level or a
+ * non-finite value, or a ruleset already compiled.
+ */
+scl_status scl_ruleset_override(scl_ruleset *rs, const char *id_or_slug, int level,
+                                const char *param, double value, scl_diag *diag);
+
+/* Any loaded rule (kept or not) by id or slug, or NULL. Owned by the ruleset. */
+const scl_rule_info *scl_ruleset_lookup(const scl_ruleset *rs, const char *id_or_slug);
+
+/* The current value of a loaded rule's declared parameter, or NAN when the
+ * rule or the parameter does not exist. */
+double scl_ruleset_param(const scl_ruleset *rs, const char *id_or_slug, const char *param);
+
 /* Kept rules, sorted by id. Pointers owned by the ruleset. */
 size_t scl_ruleset_count(const scl_ruleset *rs);
 const scl_rule_info *scl_ruleset_info(const scl_ruleset *rs, size_t index);
@@ -85,8 +106,15 @@ bool scl_ruleset_wants(const scl_ruleset *rs, scl_lang lang);
  * (limits hit) to notices. path is the reported path (copied). The ruleset
  * is read-only here, so several threads may scan with one ruleset, each with
  * its own scratch arena.
+ *
+ * summary_out (may be NULL: don't collect) receives the file's summary for
+ * the link stage (link/summary.h), everything in out_arena: the matches that
+ * wait for a caller in another file (deferred findings, which are not in
+ * out), and, when some rule for lang uses a through-calls fact, the file's
+ * functions, call sites and import bindings. Collected in the same walk.
  */
-scl_status scl_engine_scan(scl_finding_vec *out, scl_notice_vec *notices, scl_arena *out_arena,
+scl_status scl_engine_scan(scl_finding_vec *out, scl_notice_vec *notices,
+                           scl_file_summary *summary_out, scl_arena *out_arena,
                            const scl_ruleset *rs, const scl_tree *tree, scl_lang lang,
                            const char *path, scl_arena *scratch, scl_diag *diag);
 

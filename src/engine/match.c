@@ -9,12 +9,19 @@
  * lives in the caller's scratch arena; everything a finding keeps is copied
  * into out_arena. Recursion follows rule nesting only, which the loader
  * bounds by SCL_MAX_RULE_NESTING; tree walks are loops.
+ *
+ * When the caller wants a summary, a match whose only failing top-level
+ * constraints are through-calls facts becomes a deferred finding for the
+ * link stage instead of being dropped; the rest of the summary is built by
+ * summarize.c from the same facts.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine/rule.h"
+#include "engine/schema.h"
+#include "link/summary.h"
 #include "util/buf.h"
 
 /* ---- small open-addressing map in the scratch arena ---- */
@@ -94,6 +101,12 @@ typedef struct file_has_result {
   scl_captures added;
 } file_has_result;
 
+/* pending - a deferred finding and its rule's position in the kept list. */
+typedef struct pending {
+  scl_sum_deferred d;
+  uint32_t rule_index;
+} pending;
+
 typedef struct scan_ctx {
   const scl_ruleset *rs;
   const scl_tree *tree;
@@ -106,11 +119,16 @@ typedef struct scan_ctx {
   scl_finding_vec *out;
   scl_notice_vec *notices;
   uint32_t *counts;             /* findings per kept rule */
+  uint32_t *deferred_counts;    /* deferred findings per kept rule */
   const char **ids, **slugs;    /* per kept rule: copies in out_arena, made on first use */
   u64map seen;                  /* (rule, span) already reported */
   u64map occurrences;           /* (rule, normalised line) -> count, for fingerprints */
   u64map file_has;              /* (constraint, dep texts) -> results index */
   SCL_VEC(file_has_result *) fh_results;
+  scl_file_summary *summary;    /* NULL: no summary wanted */
+  bool links;                   /* summary wanted and some rule for lang defers */
+  u64map deferred_seen;         /* (rule, span) already deferred */
+  SCL_VEC(pending) deferred;
 } scan_ctx;
 
 static scl_facts *facts(scan_ctx *cx)
@@ -427,8 +445,19 @@ static void append_collapsed(scl_buf *b, const char *t, size_t len, size_t max)
   }
 }
 
-/* Renders the message template with the match's captures. */
-static const char *render_message(scan_ctx *cx, const scl_captures *caps)
+/*
+ * check_value - a named value a built-in check offers to the message
+ * template (`{{table}}`), in place of a capture.
+ */
+typedef struct check_value {
+  const char *name;
+  const char *text;
+} check_value;
+
+/* Renders the message template with the match's captures (caps may be NULL
+ * when a built-in check offers values instead). */
+static const char *render_message(scan_ctx *cx, const scl_captures *caps,
+                                  const check_value *vals, size_t val_count)
 {
   const char *t = cx->rule->message ? cx->rule->message : "";
   scl_buf b;
@@ -457,6 +486,10 @@ static const char *render_message(scan_ctx *cx, const scl_captures *caps)
         if (strcmp(cx->rule->params[i].name, name + 6) == 0)
           scl_buf_printf(&b, "%g", cx->rule->params[i].value);
       }
+    } else if (val_count) {
+      for (size_t i = 0; i < val_count; i++)
+        if (strcmp(vals[i].name, name) == 0)
+          append_collapsed(&b, vals[i].text, strlen(vals[i].text), MESSAGE_CAPTURE_CHARS);
     } else if (nl > 5 && strcmp(name + nl - 5, ".line") == 0) {
       name[nl - 5] = '\0';
       uint32_t n = scl_captures_get(caps, name);
@@ -501,26 +534,7 @@ static const char *fingerprint(scan_ctx *cx, uint32_t rule_index, const char *li
 /* Related locations from a through-calls trace, in flow order. */
 static void add_related(scan_ctx *cx, scl_finding *f, const scl_fact_trace *trace)
 {
-  if (!trace || trace->count == 0)
-    return;
-  scl_location *locs = scl_arena_alloc(cx->out_arena, sizeof(scl_location) * trace->count);
-  for (unsigned i = 0; i < trace->count; i++) {
-    scl_location *l = &locs[i];
-    l->path = cx->path;
-    scl_tree_span(&l->span, cx->tree, trace->nodes[i]);
-    const char *label = trace->labels[i] ? trace->labels[i] : "related";
-    if (strstr(label, "loop"))
-      l->message = scl_arena_printf(cx->out_arena, "%s at line %u runs this once per item",
-                                    label, (unsigned)l->span.start_line);
-    else if (strstr(label, "handler"))
-      l->message = scl_arena_printf(cx->out_arena, "%s at line %u runs this on every request",
-                                    label, (unsigned)l->span.start_line);
-    else
-      l->message = scl_arena_printf(cx->out_arena, "line %u %s", (unsigned)l->span.start_line,
-                                    label);
-  }
-  f->related = locs;
-  f->related_count = trace->count;
+  f->related = scl_engine__related(&f->related_count, cx->out_arena, cx->tree, cx->path, trace);
 }
 
 static void limit_notice(scan_ctx *cx)
@@ -535,6 +549,46 @@ static void limit_notice(scan_ctx *cx)
   SCL_VEC_PUSH(cx->notices, n);
 }
 
+static void deferred_limit_notice(scan_ctx *cx)
+{
+  scl_notice n;
+  n.path = cx->path;
+  n.level = SCL_LEVEL_WARNING;
+  n.kind = "limit";
+  n.message = scl_arena_printf(cx->out_arena,
+                               "%s: more than %d matches in this file wait for callers in other "
+                               "files; the rest are not followed",
+                               cx->rule->info.id, SCL_MAX_MATCHES_PER_RULE);
+  SCL_VEC_PUSH(cx->notices, n);
+}
+
+/* Fills f for a match of the current rule reported at loc. */
+static void build_finding(scan_ctx *cx, scl_finding *f, uint32_t rule_index, uint32_t loc,
+                          const scl_captures *caps, const scl_fact_trace *trace)
+{
+  const scl_rule *r = cx->rule;
+  size_t len = 0;
+  const char *line = scl_tree_line_text(cx->tree, cx->tree->nodes[loc].start_row, &len);
+
+  if (!cx->ids[rule_index]) {
+    cx->ids[rule_index] = scl_arena_strdup(cx->out_arena, r->info.id);
+    cx->slugs[rule_index] = scl_arena_strdup(cx->out_arena, r->info.slug);
+  }
+  f->rule_id = cx->ids[rule_index];
+  f->slug = cx->slugs[rule_index];
+  f->level = r->info.level;
+  f->path = cx->path;
+  f->message = render_message(cx, caps, NULL, 0);
+  f->line_text = scl_arena_strndup(cx->out_arena, line, len);
+  f->fingerprint = fingerprint(cx, rule_index, line, len);
+  add_related(cx, f, trace);
+}
+
+static uint64_t span_key(const scl_span *s)
+{
+  return ((uint64_t)s->start_byte << 32) | s->end_byte;
+}
+
 static void emit(scan_ctx *cx, uint32_t rule_index, uint32_t loc, const scl_captures *caps,
                  const scl_fact_trace *trace)
 {
@@ -542,30 +596,69 @@ static void emit(scan_ctx *cx, uint32_t rule_index, uint32_t loc, const scl_capt
   memset(&f, 0, sizeof(f));
   scl_tree_span(&f.span, cx->tree, loc);
   bool is_new;
-  map_get(&cx->seen, cx->scratch, rule_index,
-          ((uint64_t)f.span.start_byte << 32) | f.span.end_byte, &is_new);
+  map_get(&cx->seen, cx->scratch, rule_index, span_key(&f.span), &is_new);
   if (!is_new)
     return;
   if (++cx->counts[rule_index] > SCL_MAX_MATCHES_PER_RULE) {
     limit_notice(cx);
     return;
   }
-  const scl_rule *r = cx->rule;
-  if (!cx->ids[rule_index]) {
-    cx->ids[rule_index] = scl_arena_strdup(cx->out_arena, r->info.id);
-    cx->slugs[rule_index] = scl_arena_strdup(cx->out_arena, r->info.slug);
-  }
-  f.rule_id = cx->ids[rule_index];
-  f.slug = cx->slugs[rule_index];
-  f.level = r->info.level;
-  f.path = cx->path;
-  f.message = render_message(cx, caps);
-  size_t len = 0;
-  const char *line = scl_tree_line_text(cx->tree, cx->tree->nodes[loc].start_row, &len);
-  f.line_text = scl_arena_strndup(cx->out_arena, line, len);
-  f.fingerprint = fingerprint(cx, rule_index, line, len);
-  add_related(cx, &f, trace);
+  build_finding(cx, &f, rule_index, loc, caps, trace);
   SCL_VEC_PUSH(cx->out, f);
+}
+
+/* Records a match that waits for a caller in another file: need is the
+ * facts (scl_sum_fact bits) that would make it hold, at is the node they
+ * are about. Matches outside a named function cannot be called, so they
+ * are dropped. */
+static void defer(scan_ctx *cx, uint32_t rule_index, uint32_t loc, const scl_captures *caps,
+                  unsigned need, uint32_t at)
+{
+  pending p;
+  bool is_new;
+  int64_t fn = scl_facts_named_function(facts(cx), at);
+
+  if (fn < 0 || fn > INT32_MAX)
+    return;
+  memset(&p, 0, sizeof(p));
+  scl_tree_span(&p.d.finding.span, cx->tree, loc);
+  map_get(&cx->deferred_seen, cx->scratch, rule_index, span_key(&p.d.finding.span), &is_new);
+  if (!is_new)
+    return;
+  if (++cx->deferred_counts[rule_index] > SCL_MAX_MATCHES_PER_RULE) {
+    if (cx->deferred_counts[rule_index] == SCL_MAX_MATCHES_PER_RULE + 1)
+      deferred_limit_notice(cx);
+    return;
+  }
+  build_finding(cx, &p.d.finding, rule_index, loc, caps, NULL);
+  p.d.need = need;
+  p.d.fn = (int32_t)fn;
+  p.rule_index = rule_index;
+  SCL_VEC_PUSH(&cx->deferred, p);
+}
+
+/* Top-level constraints of a dispatch entry, in order. With links on, a
+ * deferrable entry that fails is noted in *need_out (its node in *at_out)
+ * instead of failing the match. */
+static bool eval_top(scan_ctx *cx, const scl_matcher *m, uint32_t node, scl_captures *caps,
+                     scl_fact_trace *trace, unsigned *need_out, uint32_t *at_out)
+{
+  *need_out = 0;
+  for (size_t i = 0; i < m->where_count; i++) {
+    const scl_constraint *c = &m->where[i];
+    unsigned bits = cx->links ? scl_engine__deferrable(c) : 0;
+    if (eval(cx, c, node, caps, trace))
+      continue;
+    if (!bits)
+      return false;
+    const char *cap = c->kind == SCL_C_ANY ? c->kids[0].capture : c->capture;
+    uint32_t at = cap ? scl_captures_get(caps, cap) : node;
+    if (at == SCL_NO_NODE)
+      return false;
+    *need_out |= bits;
+    *at_out = at;
+  }
+  return true;
 }
 
 /* ---- the walk ---- */
@@ -581,36 +674,162 @@ static void try_entry(scan_ctx *cx, const scl_dispatch_entry *e, uint32_t node)
   cx->rule = e->rule;
   scl_fact_trace trace;
   trace.count = 0;
-  if (!eval_where(cx, e->matcher->where, e->matcher->where_count, node, &caps, &trace))
+  unsigned need = 0;
+  uint32_t at = node;
+  if (!eval_top(cx, e->matcher, node, &caps, &trace, &need, &at))
     return;
   uint32_t loc = e->matcher->report ? scl_captures_get(&caps, e->matcher->report) : node;
-  emit(cx, e->rule_index, loc == SCL_NO_NODE ? node : loc, &caps, &trace);
+  if (loc == SCL_NO_NODE)
+    loc = node;
+  if (need)
+    defer(cx, e->rule_index, loc, &caps, need, at);
+  else
+    emit(cx, e->rule_index, loc, &caps, &trace);
 }
 
-scl_status scl_engine_scan(scl_finding_vec *out, scl_notice_vec *notices, scl_arena *out_arena,
+/* Completes the summary: deferred findings that pass 1 did not report after
+ * all (another alternative of the rule matched the same span), then the
+ * file's functions, calls and bindings. */
+static void finish_summary(scan_ctx *cx)
+{
+  scl_file_summary *sum = cx->summary;
+  scl_sum_deferred *d = scl_arena_alloc(cx->out_arena,
+                                        (cx->deferred.count + 1) * sizeof(*d));
+  size_t n = 0;
+
+  for (size_t i = 0; i < cx->deferred.count; i++) {
+    const pending *p = &cx->deferred.items[i];
+    if (cx->seen.cap && map_find(&cx->seen, p->rule_index, span_key(&p->d.finding.span))->used)
+      continue;
+    d[n++] = p->d;
+  }
+  sum->deferred = d;
+  sum->deferred_count = n;
+  scl_engine__summarize(sum, facts(cx), cx->tree, cx->out_arena);
+}
+
+/* ---- built-in checks ---- */
+
+/*
+ * The built-in checks a rule can name (`check: NAME`), for what the rule
+ * language cannot say; each stays small. Only one so far:
+ *
+ *   fk-without-index (SCL006)  foreign-key columns that no index covers,
+ *                              joined across every scanned .sql file: each
+ *                              file offers keyed findings (one per foreign
+ *                              key) and cancel keys (covered columns); the
+ *                              link stage keeps the findings no file cancels
+ */
+const char *scl_engine__check_values(const char *name)
+{
+  if (strcmp(name, "fk-without-index") == 0)
+    return "table column ref";
+  return NULL;
+}
+
+/* "table" + 0x1f + "column": the join key of a foreign key and its cover. */
+static const char *fk_key(scl_arena *arena, const char *table, const char *column)
+{
+  return scl_arena_printf(arena, "%s\x1f%s", table, column);
+}
+
+static void check_fk_without_index(scan_ctx *cx, uint32_t rule_index)
+{
+  scl_schema_facts sf;
+  memset(&sf, 0, sizeof(sf));
+  scl_schema_collect(&sf, cx->tree, cx->path, cx->out_arena);
+  if (!cx->ids[rule_index]) {
+    cx->ids[rule_index] = scl_arena_strdup(cx->out_arena, cx->rule->info.id);
+    cx->slugs[rule_index] = scl_arena_strdup(cx->out_arena, cx->rule->info.slug);
+  }
+  scl_sum_keyed *keyed = scl_arena_alloc(cx->out_arena, (sf.fk_count + 1) * sizeof(*keyed));
+  for (size_t i = 0; i < sf.fk_count; i++) {
+    const scl_schema_fk *fk = &sf.fks[i];
+    scl_finding *f = &keyed[i].finding;
+    check_value vals[] = {{"table", fk->table}, {"column", fk->column},
+                          {"ref", fk->ref_table[0] ? fk->ref_table : "another table by name"}};
+    f->rule_id = cx->ids[rule_index];
+    f->slug = cx->slugs[rule_index];
+    f->level = cx->rule->info.level;
+    f->path = cx->path;
+    f->span = fk->span;
+    f->message = render_message(cx, NULL, vals, sizeof(vals) / sizeof(vals[0]));
+    f->line_text = fk->line_text;
+    f->fingerprint = fingerprint(cx, rule_index, fk->line_text, strlen(fk->line_text));
+    keyed[i].key = fk_key(cx->out_arena, fk->table, fk->column);
+  }
+  const char **cancel = scl_arena_alloc(cx->out_arena, (sf.cover_count + 1) * sizeof(char *));
+  for (size_t i = 0; i < sf.cover_count; i++)
+    cancel[i] = fk_key(cx->out_arena, sf.covers[i].table, sf.covers[i].column);
+
+  if (cx->summary) {
+    /* the link stage joins every file's keys */
+    cx->summary->keyed = keyed;
+    cx->summary->keyed_count = sf.fk_count;
+    cx->summary->cancel_keys = cancel;
+    cx->summary->cancel_key_count = sf.cover_count;
+  } else {
+    /* no link stage: decide within this file */
+    for (size_t i = 0; i < sf.fk_count; i++) {
+      bool covered = false;
+      for (size_t k = 0; k < sf.cover_count && !covered; k++)
+        covered = strcmp(cancel[k], keyed[i].key) == 0;
+      if (!covered)
+        SCL_VEC_PUSH(cx->out, keyed[i].finding);
+    }
+  }
+  scl_schema_facts_dispose(&sf);
+}
+
+/* Runs the built-in checks that the kept rules name for this language. */
+static void run_checks(scan_ctx *cx, scl_key key)
+{
+  for (uint32_t i = 0; i < cx->rs->kept.count; i++) {
+    const scl_rule *r = cx->rs->kept.items[i];
+    const scl_matcher *m = key < SCL_KEY_COUNT ? r->match[key] : NULL;
+    if (!m || !m->check)
+      continue;
+    cx->rule = r;
+    if (strcmp(m->check, "fk-without-index") == 0)
+      check_fk_without_index(cx, i);
+  }
+}
+
+scl_status scl_engine_scan(scl_finding_vec *out, scl_notice_vec *notices,
+                           scl_file_summary *summary_out, scl_arena *out_arena,
                            const scl_ruleset *rs, const scl_tree *tree, scl_lang lang,
                            const char *path, scl_arena *scratch, scl_diag *diag)
 {
+  if (summary_out)
+    memset(summary_out, 0, sizeof(*summary_out));
   if (lang <= SCL_LANG_NONE || lang >= SCL_LANG_COUNT)
     return scl_diag_set(diag, SCL_EINVAL, "no rules can match language %d", (int)lang);
   const scl_dispatch *dt = &rs->dispatch[lang];
-  if (!dt->starts || tree->count == 0)
-    return SCL_OK;
   scan_ctx cx;
   memset(&cx, 0, sizeof(cx));
+  cx.path = scl_arena_strdup(out_arena, path ? path : "");
+  if (summary_out) {
+    summary_out->path = cx.path;
+    summary_out->lang = lang;
+  }
+  if (tree->count == 0)
+    return SCL_OK;
   cx.rs = rs;
   cx.tree = tree;
   cx.lang = lang;
-  cx.path = scl_arena_strdup(out_arena, path ? path : "");
+  cx.summary = summary_out;
+  cx.links = summary_out && scl_engine__lang_links(rs, lang);
   cx.scratch = scratch;
   cx.out_arena = out_arena;
   cx.out = out;
   cx.notices = notices;
   cx.counts = scl_arena_alloc(scratch, sizeof(uint32_t) * (rs->kept.count + 1));
+  cx.deferred_counts = scl_arena_alloc(scratch, sizeof(uint32_t) * (rs->kept.count + 1));
   cx.ids = scl_arena_alloc(scratch, sizeof(char *) * (rs->kept.count + 1));
   cx.slugs = scl_arena_alloc(scratch, sizeof(char *) * (rs->kept.count + 1));
 
-  for (uint32_t node = 0; node < tree->count; node++) {
+  run_checks(&cx, scl_engine__lang_key(lang));
+  for (uint32_t node = 0; dt->starts && node < tree->count; node++) {
     uint32_t k = tree->nodes[node].kind;
     if (k < dt->kind_count) {
       for (uint32_t i = dt->starts[k]; i < dt->starts[k + 1]; i++)
@@ -619,6 +838,9 @@ scl_status scl_engine_scan(scl_finding_vec *out, scl_notice_vec *notices, scl_ar
     for (size_t i = 0; i < dt->wild_count; i++)
       try_entry(&cx, &dt->wild[i], node);
   }
+  if (cx.links)
+    finish_summary(&cx);
   SCL_VEC_FREE(&cx.fh_results);
+  SCL_VEC_FREE(&cx.deferred);
   return SCL_OK;
 }

@@ -32,6 +32,7 @@ typedef enum scl_key {
   SCL_KEY_JS,
   SCL_KEY_TS,
   SCL_KEY_C,
+  SCL_KEY_SQL,
   SCL_KEY_COUNT
 } scl_key;
 
@@ -111,9 +112,12 @@ struct scl_constraint {
  *   report         capture that locates the finding (NULL: the root node)
  *   of             start capture for inside/has sub-matchers (NULL: the node)
  *   alts           alternatives of an `any:` matcher
+ *   check          a built-in check's name (`check: fk-without-index`); such a
+ *                  matcher has no pattern and is run once per file
  */
 struct scl_matcher {
   const char *pattern;
+  const char *check;
   unsigned line, col;
   unsigned pat_line, pat_col, pat_indent;
   bool pat_quoted, pat_block;
@@ -170,6 +174,14 @@ typedef struct scl_dispatch {
   scl_dispatch_entry *wild;
   size_t wild_count;
 } scl_dispatch;
+
+/* ---- built-in checks (checks.c) ---- */
+
+/* Values a built-in check offers to a message template ({{name}}), as a
+ * space-separated list for loader messages; NULL for an unknown check. */
+const char *scl_engine__check_values(const char *name);
+/* The rule-file key of a grammar (TS and TSX share one); SCL_KEY_COUNT if none. */
+scl_key scl_engine__lang_key(scl_lang lang);
 
 struct scl_ruleset {
   scl_arena arena;
@@ -234,6 +246,29 @@ void scl_ruleset__rebuild_kept(scl_ruleset *rs);
  */
 scl_status scl_rule__load(scl_ruleset *rs, const char *origin, const char *text, size_t len,
                           bool is_builtin, scl_error_fn on_error, void *payload, scl_diag *diag);
+
+/* ---- cross-file summaries (summarize.c) ---- */
+
+/* The through-calls facts a top-level `where:` entry asks for, as
+ * scl_sum_fact bits, when it is a through-calls `fact:` (in-loop,
+ * in-handler) or an `any:` made only of such facts about one node; else 0.
+ * Such an entry may fail in a file and still hold through a caller
+ * elsewhere. */
+unsigned scl_engine__deferrable(const scl_constraint *c);
+
+/* Whether any rule compiled for lang has a deferrable top-level entry (only
+ * then is a summary worth collecting for a file of lang). */
+bool scl_engine__lang_links(const scl_ruleset *rs, scl_lang lang);
+
+/* The related locations of trace (nodes of tree; path borrowed, kept as
+ * is), in out; NULL and *count_out 0 for an empty trace. */
+const scl_location *scl_engine__related(size_t *count_out, scl_arena *out, const scl_tree *tree,
+                                        const char *path, const scl_fact_trace *trace);
+
+/* Fills sum's functions, call sites (with what holds at each) and import
+ * bindings from facts; sum->path must be set. All copies in out. */
+void scl_engine__summarize(scl_file_summary *sum, scl_facts *facts, const scl_tree *tree,
+                           scl_arena *out);
 
 /* Parses an integer literal's text (1000, 1_000, 0x3e8, 0o17, 0b101, 1000UL,
  * 10n); false if it is not one (match.c). */

@@ -1,7 +1,9 @@
 /*
  * run.c - one scan from start to end: load rules, discover files, then a pool
- * of worker threads reads, parses and matches each file, and the results are
- * merged and sorted so the output never depends on thread timing.
+ * of worker threads reads, parses and matches each file (pass 1, which also
+ * leaves a summary per file), the link stage joins the summaries into
+ * cross-file "through a call" findings (pass 2), and the results are merged
+ * and sorted so the output never depends on thread timing.
  *
  * This file orchestrates only: it must not know any parser, rule syntax or
  * output format. It never prints; problems become scl_diag or notices.
@@ -13,12 +15,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config/config.h"
 #include "discover/discover.h"
 #include "engine/engine.h"
 #include "engine/regex.h"
 #include "frontend/dump.h"
 #include "frontend/frontend.h"
+#include "link/link.h"
 #include "scalint/scalint.h"
+#include "suppress/suppress.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/limits.h"
@@ -57,8 +62,60 @@ static double now_seconds(void)
 
 /* ==== rules ============================================================= */
 
-static scl_status load_rules(scl_ruleset **out, const scl_run_opts *opts, scl_error_fn on_error,
-                             void *payload, scl_diag *diag)
+/*
+ * settings - the configuration file (NULL when none) and the caller's
+ * options merged with it (command-line select/ignore win, rule dirs add up).
+ */
+typedef struct settings {
+  scl_config *cfg;
+  scl_config_opts merged;
+} settings;
+
+static scl_status settings_load(settings *s, const scl_run_opts *opts, scl_error_fn on_error,
+                                void *payload, scl_diag *diag)
+{
+  memset(s, 0, sizeof(*s));
+  scl_status st = scl_config_resolve(&s->cfg, opts, on_error, payload, diag);
+  if (st != SCL_OK)
+    return st;
+  scl_config_merge(&s->merged, s->cfg, opts, -1);
+  return SCL_OK;
+}
+
+static void settings_dispose(settings *s)
+{
+  scl_config_opts_dispose(&s->merged);
+  scl_config_free(s->cfg);
+}
+
+/* Discovery's exclude hook: the config's `exclude` globs. */
+static bool config_excludes(const char *abs_path, bool is_dir, void *payload)
+{
+  char *rel = scl_config_rel_path(payload, abs_path);
+  bool excluded = rel && *rel && scl_config_excluded(payload, rel, is_dir);
+  free(rel);
+  return excluded;
+}
+
+/* Drops the findings the config's per-path-ignores cover. */
+static void apply_path_ignores(scl_result *res, const scl_config *cfg)
+{
+  if (!cfg || cfg->path_ignore_count == 0)
+    return;
+  size_t n = 0;
+  for (size_t i = 0; i < res->finding_count; i++) {
+    const scl_finding *f = &res->findings[i];
+    char *rel = scl_config_rel_path(cfg, f->path);
+    bool drop = rel && scl_config_path_ignored(cfg, rel, f->rule_id, f->slug);
+    free(rel);
+    if (!drop)
+      res->findings[n++] = *f;
+  }
+  res->finding_count = n;
+}
+
+static scl_status load_rules(scl_ruleset **out, const scl_run_opts *opts, const scl_config *cfg,
+                             scl_error_fn on_error, void *payload, scl_diag *diag)
 {
   scl_ruleset *rs = NULL;
   scl_status st = scl_frontends_init(diag);
@@ -90,6 +147,9 @@ static scl_status load_rules(scl_ruleset **out, const scl_run_opts *opts, scl_er
     st = load_st;
     goto cleanup;
   }
+  st = scl_config_apply_rules(cfg, rs, on_error, payload, diag);
+  if (st != SCL_OK)
+    goto cleanup;
   st = scl_ruleset_filter(rs, opts->select, opts->select_count, opts->ignore,
                           opts->ignore_count, diag);
   if (st != SCL_OK)
@@ -137,13 +197,20 @@ scl_status scl_rules_list(scl_result **out, const scl_run_opts *opts, scl_error_
                           void *payload, scl_diag *diag)
 {
   scl_ruleset *rs = NULL;
+  settings set;
   *out = NULL;
-  scl_status st = load_rules(&rs, opts, on_error, payload, diag);
+  scl_status st = settings_load(&set, opts, on_error, payload, diag);
+  if (st != SCL_OK)
+    return st;
+  st = load_rules(&rs, &set.merged.opts, set.cfg, on_error, payload, diag);
+  settings_dispose(&set);
   if (st != SCL_OK)
     return st;
   run_result *r = result_new();
   copy_rule_infos(r, rs);
   scl_ruleset_free(rs);
+  if (!opts->no_unused_suppressions)
+    scl_suppress_add_rule_info(&r->pub, &r->arena);
   *out = &r->pub;
   return SCL_OK;
 }
@@ -171,6 +238,8 @@ typedef struct worker {
   scl_arena scratch;     /* one file's bytes-derived data: reset per file */
   scl_finding_vec findings;
   scl_notice_vec notices;
+  SCL_VEC(scl_file_summary) summaries; /* files with calls, deferred or keyed findings */
+  SCL_VEC(const char *) scanned; /* paths parsed and matched (borrowed from sources) */
   size_t files_scanned;
   size_t bytes_scanned;
   scl_status fatal;      /* a frontend could not be created */
@@ -223,10 +292,15 @@ static void scan_one(worker *w, scl_frontend *fe, const scl_source *src)
     add_notice(w, src->path, SCL_LEVEL_NOTE, "syntax-error",
                "the file has syntax errors; findings in the broken parts may be missing");
 
-  st = scl_engine_scan(&w->findings, &w->notices, &w->out_arena, sh->rs, &tree, src->lang,
+  scl_file_summary sum;
+  st = scl_engine_scan(&w->findings, &w->notices, &sum, &w->out_arena, sh->rs, &tree, src->lang,
                        src->path, &w->scratch, &d);
   if (st != SCL_OK)
     add_notice(w, src->path, SCL_LEVEL_WARNING, "engine", d.msg);
+  else if (sum.call_count || sum.deferred_count || sum.keyed_count || sum.cancel_key_count)
+    SCL_VEC_PUSH(&w->summaries, sum);
+  if (st == SCL_OK)
+    SCL_VEC_PUSH(&w->scanned, src->path);
   w->files_scanned++;
   w->bytes_scanned += len;
 
@@ -284,11 +358,29 @@ static int cmp_notice(const void *a, const void *b)
   return c ? c : strcmp(x->message, y->message);
 }
 
-/* Moves every worker's findings and notices into r; their strings stay in
- * the workers' out arenas, which r keeps until scl_result_free(). */
-static void merge(run_result *r, worker *ws, unsigned n)
+/* Pass 2: the link stage over every worker's summaries. Its findings'
+ * strings stay in the workers' out arenas; new ones go to r's arena. */
+static void link_summaries(scl_link_result *lr, run_result *r, worker *ws, unsigned n)
 {
-  size_t nf = 0, nn = 0;
+  size_t count = 0, k = 0;
+  for (unsigned i = 0; i < n; i++)
+    count += ws[i].summaries.count;
+  const scl_file_summary **sums = scl_xmalloc((count ? count : 1) * sizeof(*sums));
+  for (unsigned i = 0; i < n; i++)
+    for (size_t j = 0; j < ws[i].summaries.count; j++)
+      sums[k++] = &ws[i].summaries.items[j];
+  scl_link(lr, &r->arena, sums, count, NULL);
+  free(sums);
+  for (unsigned i = 0; i < n; i++)
+    SCL_VEC_FREE(&ws[i].summaries);
+}
+
+/* Moves every worker's findings and notices, and the link stage's, into r;
+ * their strings stay in the workers' out arenas and r's arena, which r keeps
+ * until scl_result_free(). */
+static void merge(run_result *r, worker *ws, unsigned n, scl_link_result *lr)
+{
+  size_t nf = lr->finding_count, nn = lr->notice_count;
   for (unsigned i = 0; i < n; i++) {
     nf += ws[i].findings.count;
     nn += ws[i].notices.count;
@@ -311,8 +403,36 @@ static void merge(run_result *r, worker *ws, unsigned n)
     ws[i].findings.items = NULL;
     ws[i].notices.items = NULL;
   }
+  if (lr->finding_count)
+    memcpy(r->pub.findings + r->pub.finding_count, lr->findings,
+           lr->finding_count * sizeof(scl_finding));
+  r->pub.finding_count += lr->finding_count;
+  if (lr->notice_count)
+    memcpy(r->pub.notices + r->pub.notice_count, lr->notices,
+           lr->notice_count * sizeof(scl_notice));
+  r->pub.notice_count += lr->notice_count;
   qsort(r->pub.findings, r->pub.finding_count, sizeof(scl_finding), cmp_finding);
   qsort(r->pub.notices, r->pub.notice_count, sizeof(scl_notice), cmp_notice);
+}
+
+/* The suppress stage over the merged result: inline comments, unused
+ * suppressions, baseline, changed lines (src/suppress/suppress.h). */
+static scl_status suppress(run_result *r, const scl_run_opts *opts, scl_diag *diag)
+{
+  size_t n = 0, k = 0;
+  for (unsigned i = 0; i < r->worker_count; i++)
+    n += r->workers[i].scanned.count;
+  const char **paths = scl_xmalloc((n ? n : 1) * sizeof(char *));
+  for (unsigned i = 0; i < r->worker_count; i++) {
+    for (size_t j = 0; j < r->workers[i].scanned.count; j++)
+      paths[k++] = r->workers[i].scanned.items[j];
+    SCL_VEC_FREE(&r->workers[i].scanned);
+  }
+  scl_suppress_opts so;
+  scl_suppress_opts_from_run(&so, opts);
+  scl_status st = scl_suppress_apply(&r->pub, &r->arena, &so, paths, n, diag);
+  free(paths);
+  return st;
 }
 
 static unsigned pick_jobs(const scl_run_opts *opts, size_t files)
@@ -360,22 +480,33 @@ scl_status scl_run(scl_result **out, const scl_run_opts *opts, scl_error_fn on_e
   scl_source_list sources = {0};
   size_t *order = NULL;
   run_result *r = NULL;
+  settings set;
   *out = NULL;
 
-  scl_status st = load_rules(&rs, opts, on_error, payload, diag);
+  scl_status st = settings_load(&set, opts, on_error, payload, diag);
   if (st != SCL_OK)
     return st;
+  const scl_run_opts *eff = &set.merged.opts;
+  st = load_rules(&rs, eff, set.cfg, on_error, payload, diag);
+  if (st != SCL_OK)
+    goto cleanup;
 
   scl_discover_opts dopts = {0};
   dopts.max_file_bytes = opts->max_file_bytes;
   dopts.no_default_excludes = opts->no_default_excludes;
   dopts.no_gitignore = opts->no_gitignore;
+  if (set.cfg && set.cfg->exclude_count) {
+    dopts.is_excluded = config_excludes;
+    dopts.exclude_payload = set.cfg;
+  }
   st = scl_discover(&sources, opts->paths, opts->path_count, &dopts, diag);
   if (st != SCL_OK)
     goto cleanup;
 
   r = result_new();
   copy_rule_infos(r, rs);
+  r->pub.fail_on = set.cfg ? set.cfg->fail_on : -1;
+  r->pub.config_path = set.cfg ? scl_arena_strdup(&r->arena, set.cfg->path) : NULL;
 
   order = largest_first(&sources);
   scan_shared shared;
@@ -412,7 +543,14 @@ scl_status scl_run(scl_result **out, const scl_run_opts *opts, scl_error_fn on_e
       goto cleanup;
     }
 
-  merge(r, r->workers, jobs);
+  scl_link_result lr;
+  link_summaries(&lr, r, r->workers, jobs);
+  merge(r, r->workers, jobs, &lr);
+  scl_link_result_dispose(&lr);
+  apply_path_ignores(&r->pub, set.cfg);
+  st = suppress(r, opts, diag);
+  if (st != SCL_OK)
+    goto cleanup;
   r->pub.seconds = now_seconds() - t0;
   *out = &r->pub;
   r = NULL;
@@ -423,6 +561,17 @@ cleanup:
   free(order);
   scl_source_list_dispose(&sources);
   scl_ruleset_free(rs);
+  settings_dispose(&set);
+  return st;
+}
+
+scl_status scl_config_print(FILE *out, const scl_run_opts *opts, scl_diag *diag)
+{
+  scl_config *cfg = NULL;
+  scl_status st = scl_config_resolve(&cfg, opts, NULL, NULL, diag);
+  if (st == SCL_OK)
+    st = scl_config_print_effective(out, cfg, opts, -1, diag);
+  scl_config_free(cfg);
   return st;
 }
 
@@ -436,6 +585,8 @@ void scl_result_free(scl_result *result)
   for (unsigned i = 0; i < r->worker_count; i++) {
     free(r->workers[i].findings.items);
     free(r->workers[i].notices.items);
+    free(r->workers[i].summaries.items);
+    free(r->workers[i].scanned.items);
     scl_arena_dispose(&r->workers[i].out_arena);
     scl_arena_dispose(&r->workers[i].scratch);
   }

@@ -448,7 +448,7 @@ static void scan(scan_result *res, const char *origin, const char *rule, scl_lan
   const char *path = lang == SCL_LANG_C ? "t.c" : lang == SCL_LANG_PY ? "t.py" : "t.js";
   assert_int_equal(scl_frontend_parse(&tree, fe, lang, path, src, strlen(src), &tree_arena, &d),
                    SCL_OK);
-  assert_int_equal(scl_engine_scan(&res->findings, &res->notices, &res->out_arena, rs, &tree,
+  assert_int_equal(scl_engine_scan(&res->findings, &res->notices, NULL, &res->out_arena, rs, &tree,
                                    lang, "src/t.x", &scratch, &d),
                    SCL_OK);
   /* findings must outlive the tree, the scratch arena and the ruleset */
