@@ -8,7 +8,9 @@
  * the worker's TSParser and copies the tree, named and anonymous nodes alike,
  * into the flat preorder scl_tree with a TSTreeCursor, iteratively: nesting
  * depth is bounded by SCL_MAX_TREE_DEPTH, never by the C stack. The TSTree is
- * deleted before returning. Must not keep any TSNode or TSTree past a call.
+ * deleted before returning. Each parse has a time limit that grows with the
+ * file's size (SCL_PARSE_MICROS_PER_MB, SCL_PARSE_MIN_MICROS). Must not keep
+ * any TSNode or TSTree past a call.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,6 +20,7 @@
 #include <tree_sitter/api.h>
 
 #include "frontend/fe_internal.h"
+#include "frontend/nesting.h"
 #include "util/alloc.h"
 #include "util/limits.h"
 #include "util/vec.h"
@@ -236,6 +239,15 @@ cleanup:
   return st;
 }
 
+/* The parse time limit for a file of len bytes, in microseconds
+ * (SCL_PARSE_MICROS_PER_MB, at least SCL_PARSE_MIN_MICROS). */
+static uint64_t parse_time_limit(size_t len)
+{
+  uint64_t mib = ((uint64_t)len + (1u << 20) - 1) >> 20;
+  uint64_t limit = mib * SCL_PARSE_MICROS_PER_MB;
+  return limit < SCL_PARSE_MIN_MICROS ? SCL_PARSE_MIN_MICROS : limit;
+}
+
 scl_status scl_frontend__ts_parse(scl_tree *out, void *parser, scl_lang lang, const char *path,
                                   const char *src, size_t len, scl_arena *arena,
                                   scl_diag *diag)
@@ -252,15 +264,28 @@ scl_status scl_frontend__ts_parse(scl_tree *out, void *parser, scl_lang lang, co
   if (len > UINT32_MAX)
     return scl_diag_set_at(diag, SCL_ELIMIT, path, 0, 0,
                            "file larger than 4 GiB cannot be parsed, file skipped");
+  uint32_t deep_line = 0;
+  if (scl_frontend__too_deep(src, len, false, &deep_line))
+    return scl_diag_set_at(diag, SCL_ELIMIT, path, deep_line, 0,
+                           "brackets nested deeper than %d (SCL_MAX_TREE_DEPTH), file skipped",
+                           SCL_MAX_TREE_DEPTH);
   if (!ts_parser_set_language(parser, g->language())) {
     st = scl_diag_set_at(diag, SCL_EINTERNAL, path, 0, 0,
                          "tree-sitter refused the %s grammar", scl_lang_name(lang));
     goto cleanup;
   }
+  uint64_t limit = parse_time_limit(len);
+  ts_parser_set_timeout_micros(parser, limit);
   tree = ts_parser_parse_string(parser, NULL, src, (uint32_t)len);
   if (!tree) {
+    /* the only way a parse with a language set returns no tree is the
+     * timeout; reset so the next file starts a new parse, not this one */
     ts_parser_reset(parser);
-    st = scl_diag_set_at(diag, SCL_EPARSE, path, 0, 0, "tree-sitter produced no tree");
+    st = scl_diag_set_at(diag, SCL_ELIMIT, path, 0, 0,
+                         "parse took longer than %llu s (limit: %llu s per MiB, at least %llu s), "
+                         "file skipped",
+                         (unsigned long long)(limit / 1000000),
+                         SCL_PARSE_MICROS_PER_MB / 1000000, SCL_PARSE_MIN_MICROS / 1000000);
     goto cleanup;
   }
   st = convert(out, g, tree, path, diag);

@@ -191,10 +191,20 @@ static uint32_t utf8_seq_len(const scl_tree *t, uint32_t i)
   return len;
 }
 
+/* Bytes of the UTF-8 byte order mark the file starts with: 3, or 0. Editors
+ * do not show it, so it takes no column and is not part of line 1's text. */
+static uint32_t bom_len(const scl_tree *t)
+{
+  return t->src_len >= 3 && memcmp(t->src, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 static uint32_t codepoint_col(const scl_tree *t, uint32_t byte)
 {
   uint32_t col = 1;
-  for (uint32_t i = line_start(t, byte); i < byte && i < t->src_len; i += utf8_seq_len(t, i))
+  uint32_t i = line_start(t, byte);
+  if (i == 0 && byte >= bom_len(t))
+    i = bom_len(t);
+  for (; i < byte && i < t->src_len; i += utf8_seq_len(t, i))
     col++;
   return col;
 }
@@ -225,6 +235,8 @@ const char *scl_tree_line_text(const scl_tree *t, uint32_t row, size_t *len_out)
     i = (size_t)(nl - t->src) + 1;
     r++;
   }
+  if (r == 0)
+    i = bom_len(t);
   size_t e = i;
   while (e < t->src_len && t->src[e] != '\n')
     e++;
@@ -232,4 +244,12 @@ const char *scl_tree_line_text(const scl_tree *t, uint32_t row, size_t *len_out)
     e--;
   *len_out = e - i;
   return t->src + i;
+}
+
+bool scl_tree_int_value(const scl_tree *t, uint32_t node, int64_t *out)
+{
+  if (!t->values || !t->has_value || node >= t->count || !t->has_value[node])
+    return false;
+  *out = t->values[node];
+  return true;
 }

@@ -1,0 +1,22 @@
+/*
+ * fuzz_frontend_typescript.c - libFuzzer target: arbitrary bytes as a .ts and a .tsx file,
+ * through the front-end, the engine with every built-in rule and the link
+ * stage, as a scan would take them (fuzz_common.c).
+ */
+#include "fuzz_common.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+  (void)argc;
+  (void)argv;
+  fuzz_builtin_rules();
+  return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  /* the same bytes through both TypeScript grammars: .ts and .tsx */
+  fuzz_scan_bytes(fuzz_builtin_rules(), SCL_LANG_TS, "fuzz/input.ts", data, size);
+  fuzz_scan_bytes(fuzz_builtin_rules(), SCL_LANG_TSX, "fuzz/input.tsx", data, size);
+  return 0;
+}
