@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # ---- Debian packages --------------------------------------------------------
 packages=(build-essential cmake pkg-config git libtree-sitter-dev libclang-dev clang
           libpcre2-dev libyaml-dev libjansson-dev libcmocka-dev nodejs npm python3
-          libsqlite3-dev libpq-dev)  # headers the C fixtures include, as real services do
+          libsqlite3-dev libpq-dev libclang-rt-dev)  # headers the C fixtures include, as real services do
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -18,6 +18,23 @@
 #define SCALINT_VERSION "0.1.0"
 
 /*
+ * scl_c_mode - how libclang parses a C file (costs in bench/README.md).
+ *   SCL_C_MODE_AUTO   the default: SCL_C_MODE_FULL
+ *   SCL_C_MODE_CHEAP  the file alone: no system headers (-nostdinc), no
+ *                     compile database, the file's own directory on the
+ *                     include path; about 3.5x faster, but statements using
+ *                     names the headers declare (NULL, size_t, FD_SET) can
+ *                     be lost, and with them findings
+ *   SCL_C_MODE_FULL   the compile database's flags when one is found, else
+ *                     defaults with the system headers
+ */
+typedef enum scl_c_mode {
+  SCL_C_MODE_AUTO = 0,
+  SCL_C_MODE_CHEAP,
+  SCL_C_MODE_FULL,
+} scl_c_mode;
+
+/*
  * scl_run_opts - what to scan and with which rules. All pointers borrowed.
  *   paths            files or directories; none means "."
  *   rule_dirs        extra directories (or single files) of rule YAML files
@@ -52,6 +69,17 @@ typedef struct scl_run_opts {
   const char *const *only_files;  /* --files-from: only findings in these paths */
   size_t only_file_count;
   bool no_unused_suppressions;    /* do not report unused `scalint: ignore` comments */
+
+  /* incremental cache and sharding (docs/ci-scale.md) */
+  const char *cache_dir;    /* per-file results cache; NULL = no cache */
+  bool no_cache;            /* neither read nor write the cache (wins over cache_dir) */
+  unsigned shard_index;     /* with shard_count > 0: scan only shard K (1-based) of N, */
+  unsigned shard_count;     /*   write it to shard_output and skip link and suppress */
+  const char *shard_output; /* the shard file (required with shard_count > 0) */
+
+  /* cost (bench/README.md) */
+  bool parse_only;          /* parse and convert every file, match nothing: the benchmark's floor */
+  scl_c_mode c_mode;        /* how C files are parsed */
 } scl_run_opts;
 
 /*
@@ -72,6 +100,8 @@ typedef struct scl_result {
   int fail_on;               /* the config's failing level, or -1 when it sets none */
   const char *config_path;   /* the config file used, or NULL */
   bool has_baseline;         /* findings carry baseline_state */
+  size_t cache_hits;         /* files whose results came from the cache */
+  size_t cache_misses;       /* files scanned with the cache on but not found in it */
 } scl_result;
 
 /* Zeroes opts. */
@@ -93,6 +123,22 @@ scl_status scl_run(scl_result **out, const scl_run_opts *opts, scl_error_fn on_e
  * scanning, for `scalint rules` and `scalint explain`. Same ownership and
  * errors as scl_run; the result has rules only.
  */
+/*
+ * `scalint merge`: reads the shard files (written by scl_run with
+ * shard_count > 0), checks that they are every shard of one split (same N,
+ * each K once, same rules and config), runs the link stage over all their
+ * summaries, then the config's per-path ignores and the suppress stage with
+ * opts (config_path, no_config, baseline_path, diff_base, only_files,
+ * no_unused_suppressions; the scan options are ignored), exactly as a
+ * whole scan would. Run it in the directory the shards were scanned from:
+ * paths are relative to it and inline comments are read from the files.
+ * On SCL_OK *out is freed with scl_result_free(). SCL_EIO / SCL_EINVAL
+ * (diag names the shard) for an unreadable, foreign or mismatched shard.
+ */
+scl_status scl_merge(scl_result **out, const scl_run_opts *opts, const char *const *shard_paths,
+                     size_t shard_path_count, scl_error_fn on_error, void *payload,
+                     scl_diag *diag);
+
 scl_status scl_rules_list(scl_result **out, const scl_run_opts *opts, scl_error_fn on_error,
                           void *payload, scl_diag *diag);
 

@@ -51,6 +51,13 @@ typedef struct cli {
   const char *diff_base;       /* --diff-base REF */
   const char *files_from;      /* --files-from FILE, "-" = stdin */
   bool no_unused_suppressions;
+  const char *cache_dir;       /* --cache-dir DIR */
+  bool no_cache;
+  bool parse_only;             /* --parse-only (hidden): the benchmark's floor */
+  int c_mode;                  /* --c-mode: scl_c_mode */
+  unsigned shard_index, shard_count;  /* --shard K/N; count 0 = not sharded */
+  bool format_given;
+  char *default_cache_dir;     /* malloc'ed, lives until exit */
   char **only_files;           /* lines of files_from (malloc'ed, live until exit) */
   size_t only_file_count;
   char *owned[MAX_LIST]; /* strings split from comma lists */
@@ -69,6 +76,7 @@ static const char usage_text[] =
   "  explain RULE       print a rule's documentation (ID or slug)\n"
   "  dump FILE          print a file's syntax tree (for rule authors)\n"
   "  config [PATH]      print the effective configuration (.scalint.yml + options)\n"
+  "  merge SHARD...     join the files of check --shard into one report (-o, -f)\n"
   "  version            print the version\n"
   "\n"
   "check options:\n"
@@ -97,6 +105,13 @@ static const char usage_text[] =
   "      --max-file-size N  skip larger files (bytes; K and M suffixes; default 2M)\n"
   "      --no-gitignore     do not honour .gitignore files\n"
   "      --no-default-excludes  also scan .git, node_modules and virtualenvs\n"
+  "      --c-mode MODE      C parsing: full (default: system headers and\n"
+  "                         compile_commands.json) or cheap (the file alone)\n"
+  "      --cache-dir DIR    keep per-file results in DIR (default:\n"
+  "                         $XDG_CACHE_HOME/scalint or ~/.cache/scalint)\n"
+  "      --no-cache         neither read nor write the cache\n"
+  "      --shard K/N        scan share K of N (1-based) and write it to -o FILE\n"
+  "                         for `scalint merge` (docs/ci-scale.md)\n"
   "  -h, --help             this help\n"
   "      --version          print the version\n"
   "\n"
@@ -153,6 +168,34 @@ static size_t parse_size(const char *s)
   return (size_t)v;
 }
 
+/* "K/N" with 1 <= K <= N <= 4096. */
+static void parse_shard(cli *c, const char *s)
+{
+  char *end = NULL;
+  long k = strtol(s, &end, 10);
+  long n = 0;
+  if (end != s && *end == '/') {
+    const char *ns = end + 1;
+    n = strtol(ns, &end, 10);
+    if (end == ns)
+      n = 0;
+  }
+  if (*end || k < 1 || n < 1 || k > n || n > 4096)
+    usage_error("--shard takes K/N with 1 <= K <= N <= 4096, not '%s'", s);
+  c->shard_index = (unsigned)k;
+  c->shard_count = (unsigned)n;
+}
+
+static int parse_c_mode(const char *s)
+{
+  if (strcmp(s, "cheap") == 0)
+    return SCL_C_MODE_CHEAP;
+  if (strcmp(s, "full") == 0)
+    return SCL_C_MODE_FULL;
+  usage_error("--c-mode takes full or cheap, not '%s'", s);
+  return SCL_C_MODE_AUTO;
+}
+
 static unsigned parse_jobs(const char *s)
 {
   char *end = NULL;
@@ -205,6 +248,7 @@ static void parse_args(cli *c, int argc, char **argv)
       exit(EXIT_CLEAN);
     } else if (is_opt(a, "--format", "-f")) {
       c->format = opt_value(argc, argv, &i, "--format");
+      c->format_given = true;
     } else if (is_opt(a, "--output", "-o")) {
       c->output = opt_value(argc, argv, &i, "--output");
     } else if (is_opt(a, "--select", NULL)) {
@@ -260,6 +304,16 @@ static void parse_args(cli *c, int argc, char **argv)
       c->no_gitignore = true;
     } else if (is_opt(a, "--no-default-excludes", NULL)) {
       c->no_default_excludes = true;
+    } else if (is_opt(a, "--cache-dir", NULL)) {
+      c->cache_dir = opt_value(argc, argv, &i, "--cache-dir");
+    } else if (is_opt(a, "--no-cache", NULL)) {
+      c->no_cache = true;
+    } else if (is_opt(a, "--parse-only", NULL)) {
+      c->parse_only = true;
+    } else if (is_opt(a, "--c-mode", NULL)) {
+      c->c_mode = parse_c_mode(opt_value(argc, argv, &i, "--c-mode"));
+    } else if (is_opt(a, "--shard", NULL)) {
+      parse_shard(c, opt_value(argc, argv, &i, "--shard"));
     } else {
       usage_error("unknown option '%s'", a);
     }
@@ -309,6 +363,29 @@ static void fill_opts(scl_run_opts *o, const cli *c)
   o->only_files = (const char *const *)c->only_files;
   o->only_file_count = c->only_file_count;
   o->no_unused_suppressions = c->no_unused_suppressions;
+  o->cache_dir = c->cache_dir ? c->cache_dir : c->default_cache_dir;
+  o->no_cache = c->no_cache;
+  o->parse_only = c->parse_only;
+  o->c_mode = (scl_c_mode)c->c_mode;
+}
+
+/* The cache directory when --cache-dir is not given: $XDG_CACHE_HOME/scalint,
+ * else $HOME/.cache/scalint, else none (no cache). Never inside the scanned
+ * tree unless asked for. */
+static void pick_default_cache_dir(cli *c)
+{
+  const char *base = getenv("XDG_CACHE_HOME");
+  const char *suffix = "/scalint";
+  if (!base || base[0] != '/') {
+    base = getenv("HOME");
+    suffix = "/.cache/scalint";
+  }
+  if (!base || base[0] != '/')
+    return;
+  size_t n = strlen(base) + strlen(suffix) + 1;
+  c->default_cache_dir = malloc(n);
+  if (c->default_cache_dir)
+    snprintf(c->default_cache_dir, n, "%s%s", base, suffix);
 }
 
 /* Reads --files-from (one path per line, "-" = stdin) into c->only_files.
@@ -427,6 +504,63 @@ static int write_report(const cli *c, const scl_result *res)
 
 /* ==== commands ========================================================== */
 
+static void check_format(const cli *c)
+{
+  const char *const *formats = scl_report_formats();
+  bool known = false;
+  for (size_t i = 0; formats[i]; i++)
+    known = known || !strcmp(formats[i], c->format);
+  if (!known)
+    usage_error("unknown format '%s' (expected text, json, sarif, github or gitlab)", c->format);
+}
+
+static int report_and_exit_code(cli *c, scl_result *res);
+
+/* `check --shard K/N -o FILE`: the shard file for `scalint merge`. */
+static int cmd_check_shard(cli *c, scl_run_opts *o)
+{
+  if (!c->output)
+    usage_error("--shard needs -o FILE: the shard file for `scalint merge`%s", "");
+  if (c->format_given)
+    usage_error("--shard writes a shard file; give -f to `scalint merge` instead%s", "");
+  scl_diag diag;
+  scl_result *res = NULL;
+  scl_diag_clear(&diag);
+  o->shard_index = c->shard_index;
+  o->shard_count = c->shard_count;
+  o->shard_output = c->output;
+  scl_status st = scl_run(&res, o, print_rule_error, NULL, &diag);
+  if (st != SCL_OK)
+    return fail_with(&diag, st, errors_printed(st));
+  if (!c->quiet)
+    fprintf(stderr, "scalint: shard %u/%u: %zu file%s scanned, written to %s\n", c->shard_index,
+            c->shard_count, res->files_scanned, res->files_scanned == 1 ? "" : "s", c->output);
+  scl_result_free(res);
+  return EXIT_CLEAN;
+}
+
+/* `scalint merge SHARD...`: one report from every shard of a split. */
+static int cmd_merge(cli *c)
+{
+  if (c->paths.count == 0)
+    usage_error("merge takes the shard files written by check --shard K/N -o FILE%s", "");
+  if (c->shard_count)
+    usage_error("--shard is for check, not merge%s", "");
+  scl_run_opts o;
+  scl_diag diag;
+  scl_result *res = NULL;
+  scl_diag_clear(&diag);
+  fill_opts(&o, c);
+  o.paths = NULL;
+  o.path_count = 0;
+  check_format(c);
+  scl_status st = scl_merge(&res, &o, c->paths.items, c->paths.count, print_rule_error, NULL,
+                            &diag);
+  if (st != SCL_OK)
+    return fail_with(&diag, st, errors_printed(st));
+  return report_and_exit_code(c, res);
+}
+
 static int cmd_check(cli *c)
 {
   scl_run_opts o;
@@ -434,16 +568,20 @@ static int cmd_check(cli *c)
   scl_result *res = NULL;
   scl_diag_clear(&diag);
   fill_opts(&o, c);
-  const char *const *formats = scl_report_formats();
-  bool known = false;
-  for (size_t i = 0; formats[i]; i++)
-    known = known || !strcmp(formats[i], c->format);
-  if (!known)
-    usage_error("unknown format '%s' (expected text, json, sarif, github or gitlab)", c->format);
+  check_format(c);
 
+  if (c->shard_count)
+    return cmd_check_shard(c, &o);
   scl_status st = scl_run(&res, &o, print_rule_error, NULL, &diag);
   if (st != SCL_OK)
     return fail_with(&diag, st, errors_printed(st));
+  return report_and_exit_code(c, res);
+}
+
+/* Writes res, frees it and returns the exit status (findings at or above
+ * the failing level, not suppressed, not in the baseline: 1). */
+static int report_and_exit_code(cli *c, scl_result *res)
+{
   int rc = write_report(c, res);
   int fail_on = c->fail_on >= 0 ? c->fail_on : res->fail_on >= 0 ? res->fail_on : SCL_LEVEL_WARNING;
   if (rc == EXIT_CLEAN && fail_on != SCL_LEVEL_NONE)
@@ -599,6 +737,7 @@ int main(int argc, char **argv)
 {
   static cli c;
   parse_args(&c, argc, argv);
+  pick_default_cache_dir(&c);
   int rc;
   if (!c.command) {
     fputs(usage_text, stderr);
@@ -613,6 +752,9 @@ int main(int argc, char **argv)
     rc = cmd_rules(&c);
   } else if (!strcmp(c.command, "explain")) {
     rc = cmd_explain(&c);
+  } else if (!strcmp(c.command, "merge")) {
+    read_files_from(&c);
+    rc = cmd_merge(&c);
   } else if (!strcmp(c.command, "config")) {
     rc = cmd_config(&c);
   } else if (!strcmp(c.command, "dump")) {
@@ -626,5 +768,6 @@ int main(int argc, char **argv)
   }
   for (size_t i = 0; i < c.owned_count; i++)
     free(c.owned[i]);
+  free(c.default_cache_dir);
   return rc;
 }

@@ -49,7 +49,7 @@ const char *scl_fact_name(scl_fact fact)
 
 bool scl_fact_allows_through_calls(scl_fact fact)
 {
-  return fact == SCL_FACT_IN_LOOP || fact == SCL_FACT_IN_HANDLER;
+  return fact == SCL_FACT_IN_LOOP || fact == SCL_FACT_IN_HANDLER || fact == SCL_FACT_IN_ASYNC;
 }
 
 /* ==== kind and field ids ================================================ */
@@ -394,6 +394,46 @@ static uint32_t loop_direct(const scl_facts *f, uint32_t node)
       return p;
   }
   return SCL_NO_NODE;
+}
+
+/*
+ * The innermost loop around node that accept() takes, looking outward from
+ * the nearest one: loops in node's own function and, past a JS iteration
+ * callback (which is itself the innermost "loop"), the loops around that
+ * callback. SCL_NO_NODE when none is taken.
+ */
+static uint32_t loop_find(const scl_facts *f, uint32_t node, scl_loop_filter_fn accept,
+                          void *payload)
+{
+  uint32_t child = node;
+
+  for (uint32_t p = parent_of(f, node); p != SCL_NO_NODE; child = p, p = parent_of(f, p)) {
+    if (is_function_like(f, p)) {
+      uint32_t call = is_language_js(f) ? js_iteration_call(f, p) : SCL_NO_NODE;
+      if (call == SCL_NO_NODE)
+        return SCL_NO_NODE;
+      if (accept(payload, call))
+        return call;
+      p = call; /* go on with the loops around the iteration call */
+      continue;
+    }
+    if (loop_runs_child(f, p, child, node) && accept(payload, p))
+      return p;
+  }
+  return SCL_NO_NODE;
+}
+
+/* ==== in-async ========================================================== */
+
+/* The function around node when it is async (in-async holds directly). */
+static uint32_t async_direct(const scl_facts *f, uint32_t node)
+{
+  uint32_t fn;
+
+  if (f->lang == SCL_LANG_C)
+    return SCL_NO_NODE;
+  fn = scl_facts_enclosing_function((scl_facts *)f, node);
+  return fn != SCL_NO_NODE && is_async_function(f, fn) ? fn : SCL_NO_NODE;
 }
 
 /* ==== in-handler: Python ================================================ */
@@ -937,12 +977,26 @@ static uint32_t calls_lower_bound(const scl_facts *f, const fn_rec *fn)
 
 static uint32_t direct(const scl_facts *f, scl_fact fact, uint32_t node)
 {
-  return fact == SCL_FACT_IN_LOOP ? loop_direct(f, node) : handler_direct(f, node);
+  if (fact == SCL_FACT_IN_LOOP)
+    return loop_direct(f, node);
+  if (fact == SCL_FACT_IN_ASYNC)
+    return async_direct(f, node);
+  return handler_direct(f, node);
 }
 
 static const char *outer_label(scl_fact fact)
 {
-  return fact == SCL_FACT_IN_LOOP ? "the loop" : "the request handler";
+  if (fact == SCL_FACT_IN_LOOP)
+    return "the loop";
+  if (fact == SCL_FACT_IN_ASYNC)
+    return "is an async function that runs it on the event loop";
+  return "the request handler";
+}
+
+/* Which through[] slot memoises fact. */
+static int through_slot(scl_fact fact)
+{
+  return fact == SCL_FACT_IN_LOOP ? 0 : fact == SCL_FACT_IN_HANDLER ? 1 : 2;
 }
 
 /*
@@ -951,8 +1005,13 @@ static const char *outer_label(scl_fact fact)
  * (caller discovery, call-site node) order, which is deterministic. Each
  * function is visited once, so recursion terminates. Returns the trace in
  * the arena, or NULL.
+ *
+ * With accept (in-loop only), a call site counts only when one of the loops
+ * around it is taken by accept (loop_find); a call site in loops that are
+ * all refused is followed further up, like one in no loop.
  */
-static scl_fact_trace *through_search(scl_facts *f, scl_fact fact, uint32_t f0)
+static scl_fact_trace *through_search(scl_facts *f, scl_fact fact, uint32_t f0,
+                                      scl_loop_filter_fn accept, void *payload)
 {
   uint32_t head = 0, tail = 0;
 
@@ -985,7 +1044,7 @@ static scl_fact_trace *through_search(scl_facts *f, scl_fact fact, uint32_t f0)
         break;
       if (c->is_member != fn->is_method || c->qual)
         continue; /* jobs.f() names another module's f */
-      outer = direct(f, fact, c->node);
+      outer = accept ? loop_find(f, c->node, accept, payload) : direct(f, fact, c->node);
       if (outer != SCL_NO_NODE) {
         scl_fact_trace *tr = scl_arena_alloc(f->arena, sizeof(*tr));
         tr->nodes[0] = outer;
@@ -1004,6 +1063,11 @@ static scl_fact_trace *through_search(scl_facts *f, scl_fact fact, uint32_t f0)
       g = named_enclosing(f, c->node);
       if (g < 0 || f->seen_gen[g] == f->gen)
         continue;
+      /* in-async: a call made in an anonymous function (a lambda handed to
+       * run_in_executor) does not run where the named function runs */
+      if (fact == SCL_FACT_IN_ASYNC &&
+          scl_facts_enclosing_function(f, c->node) != f->fns[g].node)
+        continue;
       f->seen_gen[g] = f->gen;
       f->q_fn[tail] = (uint32_t)g;
       f->q_prev[tail] = e;
@@ -1017,7 +1081,7 @@ static scl_fact_trace *through_search(scl_facts *f, scl_fact fact, uint32_t f0)
 
 static bool holds_through(scl_facts *f, scl_fact fact, uint32_t node, scl_fact_trace *trace)
 {
-  int slot = fact == SCL_FACT_IN_LOOP ? 0 : 1;
+  int slot = through_slot(fact);
   through_result *r;
   int64_t fi;
 
@@ -1031,7 +1095,7 @@ static bool holds_through(scl_facts *f, scl_fact fact, uint32_t node, scl_fact_t
       scl_arena_alloc(f->arena, ((size_t)f->fn_count + 1) * sizeof(*f->through[slot]));
   r = &f->through[slot][fi];
   if (r->state == 0) {
-    r->trace = through_search(f, fact, (uint32_t)fi);
+    r->trace = through_search(f, fact, (uint32_t)fi, NULL, NULL);
     r->state = r->trace ? 2 : 1;
   }
   if (r->state != 2)
@@ -1053,10 +1117,7 @@ bool scl_facts_holds(scl_facts *facts, scl_fact fact, uint32_t node, bool throug
     return scl_facts_enclosing_function(facts, node) != SCL_NO_NODE;
   case SCL_FACT_AT_MODULE_SCOPE:
     return at_module_scope(facts, node);
-  case SCL_FACT_IN_ASYNC: {
-    uint32_t fn = scl_facts_enclosing_function(facts, node);
-    return fn != SCL_NO_NODE && facts->lang != SCL_LANG_C && is_async_function(facts, fn);
-  }
+  case SCL_FACT_IN_ASYNC:
   case SCL_FACT_IN_LOOP:
   case SCL_FACT_IN_HANDLER:
     if (direct(facts, fact, node) != SCL_NO_NODE)
@@ -1073,6 +1134,32 @@ uint32_t scl_facts_direct(scl_facts *facts, scl_fact fact, uint32_t node)
   if (!facts || node >= facts->tree->count || !scl_fact_allows_through_calls(fact))
     return SCL_NO_NODE;
   return direct(facts, fact, node);
+}
+
+bool scl_facts_in_loop_where(scl_facts *facts, uint32_t node, bool through_calls,
+                             scl_loop_filter_fn accept, void *payload, scl_fact_trace *trace)
+{
+  int64_t fi;
+  scl_fact_trace *tr;
+
+  if (trace)
+    trace->count = 0;
+  if (!facts || node >= facts->tree->count || !accept)
+    return false;
+  if (loop_find(facts, node, accept, payload) != SCL_NO_NODE)
+    return true;
+  if (!through_calls)
+    return false;
+  if (!facts->has_graph)
+    graph_build(facts);
+  fi = named_enclosing(facts, node);
+  if (fi < 0)
+    return false;
+  /* not memoised: accept may depend on the match's captures */
+  tr = through_search(facts, SCL_FACT_IN_LOOP, (uint32_t)fi, accept, payload);
+  if (tr && trace)
+    *trace = *tr;
+  return tr != NULL;
 }
 
 /* ==== the call graph, for summaries ===================================== */

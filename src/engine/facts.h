@@ -32,7 +32,8 @@ typedef enum scl_fact {
 /* "in-loop" -> SCL_FACT_IN_LOOP, ...; -1 if unknown. */
 int scl_fact_parse(const char *name);
 const char *scl_fact_name(scl_fact fact);
-/* Whether through-calls is meaningful for the fact (in-loop, in-handler). */
+/* Whether through-calls is meaningful for the fact (in-loop, in-handler,
+ * in-async). */
 bool scl_fact_allows_through_calls(scl_fact fact);
 
 /*
@@ -60,12 +61,14 @@ typedef struct scl_facts scl_facts;
 scl_facts *scl_facts_new(const scl_tree *tree, scl_lang lang, scl_arena *scratch);
 
 /*
- * Does fact hold at node? With through_calls (in-loop and in-handler only),
+ * Does fact hold at node? With through_calls (in-loop, in-handler, in-async),
  * also when the node's enclosing function is called, directly or through up
  * to SCL_MAX_CALL_DEPTH calls resolved by name in this file, from a place
  * where the fact holds directly; recursion never loops. trace (may be NULL)
- * receives the outer loop/handler and the call sites when the fact holds only
- * through calls (count 0 otherwise).
+ * receives the outer loop/handler/async function and the call sites when the
+ * fact holds only through calls (count 0 otherwise). For in-async, a call
+ * made inside an anonymous function (a lambda passed to an executor) is not
+ * followed.
  */
 bool scl_facts_holds(scl_facts *facts, scl_fact fact, uint32_t node, bool through_calls,
                      scl_fact_trace *trace);
@@ -83,7 +86,26 @@ size_t scl_facts_imports(scl_facts *facts, const char *const **names_out);
 uint32_t scl_facts_enclosing_function(scl_facts *facts, uint32_t node);
 
 /*
- * For in-loop and in-handler: the loop (or handler function) that makes the
+ * scl_loop_filter_fn - says whether a loop node (a for/while/do statement, a
+ * comprehension, or a JS `xs.forEach(...)`-style call) counts.
+ */
+typedef bool (*scl_loop_filter_fn)(void *payload, uint32_t loop);
+
+/*
+ * in-loop restricted to the loops accept() takes (a rule's `loop:` option):
+ * true when a loop that runs node, in its own function (any nesting level,
+ * and past a JS iteration callback the loops around it), is accepted, or,
+ * with through_calls, when a call site of node's function (up to
+ * SCL_MAX_CALL_DEPTH calls deep, by name in this file) is run by an
+ * accepted loop. Call sites in refused loops are followed further up. trace
+ * as for scl_facts_holds (its first node is the accepted loop). Not
+ * memoised: each call searches again.
+ */
+bool scl_facts_in_loop_where(scl_facts *facts, uint32_t node, bool through_calls,
+                             scl_loop_filter_fn accept, void *payload, scl_fact_trace *trace);
+
+/*
+ * For in-loop, in-handler and in-async: the loop (or handler function) that makes the
  * fact hold at node directly, in node's own function, or SCL_NO_NODE. The
  * same test as scl_facts_holds without through_calls.
  */

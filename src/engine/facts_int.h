@@ -87,7 +87,7 @@ struct scl_facts {
   uint32_t fn_count;
   call_rec *calls;              /* sorted by (name, node) */
   uint32_t call_count;
-  through_result *through[2];   /* [0] in-loop, [1] in-handler; fn_count each */
+  through_result *through[3];   /* [0] in-loop, [1] in-handler, [2] in-async; fn_count each */
   /* breadth-first search work arrays, fn_count each, reused across queries */
   uint32_t *seen_gen;
   uint32_t gen;

@@ -112,6 +112,8 @@ typedef struct scan_ctx {
   const scl_tree *tree;
   scl_lang lang;
   const scl_rule *rule;         /* the rule being tried */
+  uint32_t rule_index;          /* its position in the kept list (try_entry) */
+  bool *match_capped;           /* per kept rule: pattern match cap noticed; lazy */
   const char *path;             /* in out_arena */
   scl_arena *scratch;
   scl_arena *out_arena;
@@ -129,6 +131,8 @@ typedef struct scan_ctx {
   bool links;                   /* summary wanted and some rule for lang defers */
   u64map deferred_seen;         /* (rule, span) already deferred */
   SCL_VEC(pending) deferred;
+  uint32_t *by_kind_start;      /* kind k's nodes: by_kind[start[k] .. start[k + 1]), */
+  uint32_t *by_kind;            /*   in preorder; built on first has/file-has */
 } scan_ctx;
 
 static scl_facts *facts(scan_ctx *cx)
@@ -216,6 +220,68 @@ static bool eval_where(scan_ctx *cx, const scl_constraint *cs, size_t n, uint32_
 static bool eval(scan_ctx *cx, const scl_constraint *c, uint32_t node, scl_captures *caps,
                  scl_fact_trace *trace);
 
+/* Whether a node of kind can be p's root: a few compares, so inside/has and
+ * file-has walks reject most nodes before copying any captures. */
+static bool root_kind_ok(const scl_pattern *p, uint16_t kind)
+{
+  const uint16_t *kinds = NULL;
+  size_t n = scl_pattern_root_kinds(p, &kinds);
+  if (!kinds)
+    return true;
+  for (size_t i = 0; i < n; i++)
+    if (kinds[i] == kind)
+      return true;
+  return false;
+}
+
+/* Once per rule and file: a pattern matched some node in more ways than
+ * SCL_MAX_PATTERN_MATCHES (or took more steps than pattern.c allows) before
+ * its constraints held for one, so the other ways were not checked. */
+static void match_cap_notice(scan_ctx *cx, uint32_t node)
+{
+  if (!cx->match_capped)
+    cx->match_capped = scl_arena_alloc(cx->scratch, sizeof(bool) * (cx->rs->kept.count + 1));
+  if (cx->match_capped[cx->rule_index])
+    return;
+  cx->match_capped[cx->rule_index] = true;
+  scl_notice n;
+  n.path = cx->path;
+  n.level = SCL_LEVEL_WARNING;
+  n.kind = "limit";
+  n.message = scl_arena_printf(cx->out_arena,
+                               "%s: a pattern matches line %u in too many ways (cap %d); "
+                               "the rest were not checked against its constraints",
+                               cx->rule->info.id, (unsigned)cx->tree->nodes[node].start_row + 1,
+                               SCL_MAX_PATTERN_MATCHES);
+  SCL_VEC_PUSH(cx->notices, n);
+}
+
+/*
+ * where_try - a matcher's `where:` as the accept function of
+ * scl_pattern_match_each(): each way the pattern matches is checked in
+ * turn, so a constraint that fails on one binding of a capture does not
+ * hide another binding it holds for.
+ *   caps   the accepted match's captures plus those its constraints bound
+ *   trace  why a through-calls fact held, for the accepted match
+ */
+typedef struct where_try {
+  scan_ctx *cx;
+  const scl_matcher *m;
+  uint32_t node;
+  bool wants_trace;
+  scl_captures caps;
+  scl_fact_trace trace;
+} where_try;
+
+static bool where_accept(const scl_captures *caps, void *payload)
+{
+  where_try *w = payload;
+  w->caps = *caps;
+  w->trace.count = 0;
+  return eval_where(w->cx, w->m->where, w->m->where_count, w->node, &w->caps,
+                    w->wants_trace ? &w->trace : NULL);
+}
+
 /* Tries matcher m with its root at node; on success adds its captures. */
 static bool match_at(scan_ctx *cx, const scl_matcher *m, uint32_t node, scl_captures *caps,
                      scl_fact_trace *trace)
@@ -225,16 +291,29 @@ static bool match_at(scan_ctx *cx, const scl_matcher *m, uint32_t node, scl_capt
       return true;
   }
   const scl_pattern *p = m->compiled[cx->lang];
-  if (!p)
+  if (!p || !root_kind_ok(p, cx->tree->nodes[node].kind))
     return false;
-  scl_captures c = *caps;
-  if (!scl_pattern_match(p, cx->tree, node, &c))
+  if (m->where_count == 0)
+    return scl_pattern_match(p, cx->tree, node, caps);  /* leaves caps alone on failure */
+  where_try w;
+  w.cx = cx;
+  w.m = m;
+  w.node = node;
+  w.wants_trace = trace != NULL;
+  bool is_capped = false;
+  if (!scl_pattern_match_each(&is_capped, p, cx->tree, node, caps, where_accept, &w)) {
+    if (is_capped)
+      match_cap_notice(cx, node);
     return false;
-  if (!eval_where(cx, m->where, m->where_count, node, &c, trace))
-    return false;
-  *caps = c;
+  }
+  *caps = w.caps;
+  if (trace && w.trace.count)
+    *trace = w.trace;
   return true;
 }
+
+static bool find_first(scan_ctx *cx, const scl_matcher *m, uint32_t lo, uint32_t hi,
+                       scl_captures *caps, scl_fact_trace *trace);
 
 static uint32_t start_node(const scl_matcher *m, uint32_t node, const scl_captures *caps)
 {
@@ -261,21 +340,118 @@ static bool eval_has(scan_ctx *cx, const scl_matcher *m, uint32_t node, scl_capt
   uint32_t start = start_node(m, node, caps);
   if (start == SCL_NO_NODE)
     return false;
-  for (uint32_t d = start + 1; d < cx->tree->nodes[start].end; d++) {
-    if (match_at(cx, m, d, caps, trace))
+  return find_first(cx, m, start + 1, cx->tree->nodes[start].end, caps, trace);
+}
+
+/* ---- candidates by kind: has and file-has visit only nodes that can match ---- */
+
+/* Groups the file's nodes by kind (a counting sort, once per file). */
+static void build_kind_index(scan_ctx *cx)
+{
+  const scl_tree *t = cx->tree;
+  size_t kinds = (size_t)t->kinds->kind_count + 1;
+  uint32_t *start = scl_arena_alloc(cx->scratch, (kinds + 1) * sizeof(uint32_t));
+  uint32_t *by_kind = scl_arena_alloc(cx->scratch, ((size_t)t->count + 1) * sizeof(uint32_t));
+  memset(start, 0, (kinds + 1) * sizeof(uint32_t));
+  for (uint32_t i = 0; i < t->count; i++)
+    start[(t->nodes[i].kind < kinds ? t->nodes[i].kind : 0) + 1]++;
+  for (size_t k = 0; k < kinds; k++)
+    start[k + 1] += start[k];
+  uint32_t *fill = scl_arena_alloc(cx->scratch, kinds * sizeof(uint32_t));
+  memcpy(fill, start, kinds * sizeof(uint32_t));
+  for (uint32_t i = 0; i < t->count; i++)
+    by_kind[fill[t->nodes[i].kind < kinds ? t->nodes[i].kind : 0]++] = i;
+  cx->by_kind_start = start;
+  cx->by_kind = by_kind;
+}
+
+/* Most root kinds a matcher (with its alternatives) is searched by; more
+ * and the search walks every node. */
+#define MAX_CANDIDATE_KINDS 32
+
+/* Adds the kinds m's root can have to kinds; false when any node can be its
+ * root (a wildcard pattern) or there are too many. */
+static bool candidate_kinds(const scan_ctx *cx, const scl_matcher *m, uint16_t *kinds,
+                            size_t *count)
+{
+  for (size_t i = 0; i < m->alt_count; i++)
+    if (!candidate_kinds(cx, &m->alts[i], kinds, count))
+      return false;
+  const scl_pattern *p = m->compiled[cx->lang];
+  if (!p)
+    return true;
+  const uint16_t *rk = NULL;
+  size_t n = scl_pattern_root_kinds(p, &rk);
+  if (!rk)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    bool dup = false;
+    for (size_t j = 0; j < *count && !dup; j++)
+      dup = kinds[j] == rk[i];
+    if (dup)
+      continue;
+    if (*count >= MAX_CANDIDATE_KINDS)
+      return false;
+    kinds[(*count)++] = rk[i];
+  }
+  return true;
+}
+
+/* First node in lo (inclusive) .. hi (exclusive) where m matches, in
+ * preorder, on success with its captures added: what trying every node in
+ * order does, but visiting only nodes of the kinds m's root can have (a
+ * merge of those kinds' lists), since match_at rejects the others anyway. */
+static bool find_first(scan_ctx *cx, const scl_matcher *m, uint32_t lo, uint32_t hi,
+                       scl_captures *caps, scl_fact_trace *trace)
+{
+  uint16_t kinds[MAX_CANDIDATE_KINDS];
+  size_t nk = 0;
+  if (!candidate_kinds(cx, m, kinds, &nk)) {
+    for (uint32_t d = lo; d < hi; d++)
+      if (match_at(cx, m, d, caps, trace))
+        return true;
+    return false;
+  }
+  if (!cx->by_kind)
+    build_kind_index(cx);
+  size_t kind_limit = (size_t)cx->tree->kinds->kind_count + 1;
+  size_t pos[MAX_CANDIDATE_KINDS], end[MAX_CANDIDATE_KINDS];
+  for (size_t k = 0; k < nk; k++) {
+    if (kinds[k] >= kind_limit) {
+      pos[k] = end[k] = 0;
+      continue;
+    }
+    size_t a = cx->by_kind_start[kinds[k]], b = cx->by_kind_start[kinds[k] + 1];
+    end[k] = b;
+    while (a < b) {  /* first entry >= lo */
+      size_t mid = a + (b - a) / 2;
+      if (cx->by_kind[mid] < lo)
+        a = mid + 1;
+      else
+        b = mid;
+    }
+    pos[k] = a;
+  }
+  for (;;) {
+    size_t pick = nk;
+    uint32_t next = hi;
+    for (size_t k = 0; k < nk; k++)
+      if (pos[k] < end[k] && cx->by_kind[pos[k]] < next) {
+        next = cx->by_kind[pos[k]];
+        pick = k;
+      }
+    if (pick == nk)
+      return false;
+    pos[pick]++;
+    if (match_at(cx, m, next, caps, trace))
       return true;
   }
-  return false;
 }
 
 static bool file_has_scan(scan_ctx *cx, const scl_matcher *m, scl_captures *caps,
                           scl_fact_trace *trace)
 {
-  for (uint32_t d = 0; d < cx->tree->count; d++) {
-    if (match_at(cx, m, d, caps, trace))
-      return true;
-  }
-  return false;
+  return find_first(cx, m, 0, cx->tree->count, caps, trace);
 }
 
 /* file-has, cached per file for each combination of the texts of the
@@ -310,6 +486,24 @@ static bool eval_file_has(scan_ctx *cx, const scl_constraint *c, scl_captures *c
   return r->holds;
 }
 
+/* loop_filter - what the `loop:` / `not-loop:` matcher of a fact needs. */
+typedef struct loop_filter {
+  scan_ctx *cx;
+  const scl_constraint *c;
+  const scl_captures *caps;
+} loop_filter;
+
+/* Whether a loop node counts for a fact with `loop:` (it matches the
+ * matcher) or `not-loop:` (it does not). The matcher sees the captures
+ * bound so far and binds none. */
+static bool loop_accept(void *payload, uint32_t loop)
+{
+  const loop_filter *lf = payload;
+  scl_captures tmp = *lf->caps;
+  bool m = match_at(lf->cx, lf->c->sub, loop, &tmp, NULL);
+  return lf->c->loop_negated ? !m : m;
+}
+
 static bool eval_fact(scan_ctx *cx, const scl_constraint *c, uint32_t node,
                       const scl_captures *caps, scl_fact_trace *trace)
 {
@@ -318,7 +512,13 @@ static bool eval_fact(scan_ctx *cx, const scl_constraint *c, uint32_t node,
     return false;
   scl_fact_trace t;
   t.count = 0;
-  bool holds = scl_facts_holds(facts(cx), c->fact, at, c->through_calls, &t);
+  bool holds;
+  if (c->sub) {
+    loop_filter lf = {cx, c, caps};
+    holds = scl_facts_in_loop_where(facts(cx), at, c->through_calls, loop_accept, &lf, &t);
+  } else {
+    holds = scl_facts_holds(facts(cx), c->fact, at, c->through_calls, &t);
+  }
   if (holds && t.count > 0 && trace)
     *trace = t;
   return holds;
@@ -348,15 +548,25 @@ static bool eval_leaf(scan_ctx *cx, const scl_constraint *c, uint32_t node, scl_
   case SCL_C_NOT_REGEX:
     t = capture_text(cx, caps, c->capture, &len);
     return !t || !scl_regex_search(c->re, t, len);
-  case SCL_C_COMPARE:
-    t = capture_text(cx, caps, c->capture, &len);
-    if (!t || !scl_engine__parse_int(t, len, &v))
-      return false;
+  case SCL_C_COMPARE: {
+    /* a value the front-end computed (a C macro's) wins over the text */
+    uint32_t n = scl_captures_get(caps, c->capture);
+    int64_t iv;
+    if (n != SCL_NO_NODE && scl_tree_int_value(cx->tree, n, &iv)) {
+      v = (double)iv;
+    } else {
+      t = capture_text(cx, caps, c->capture, &len);
+      if (!t || !scl_engine__parse_int(t, len, &v))
+        return false;
+    }
     return compare(v, c->op, c->param ? cx->rule->params[c->param_index].value : c->value);
+  }
   case SCL_C_FACT: return eval_fact(cx, c, node, caps, trace);
   case SCL_C_NOT_FACT: return !eval_fact(cx, c, node, caps, NULL);
   case SCL_C_IMPORTS: return eval_imports(cx, c);
   case SCL_C_NOT_IMPORTS: return !eval_imports(cx, c);
+  case SCL_C_PATH: return scl_regex_search(c->re, cx->path, strlen(cx->path));
+  case SCL_C_NOT_PATH: return !scl_regex_search(c->re, cx->path, strlen(cx->path));
   default: break;
   }
   return false;
@@ -367,16 +577,23 @@ static bool eval_leaf(scan_ctx *cx, const scl_constraint *c, uint32_t node, scl_
 static bool eval(scan_ctx *cx, const scl_constraint *c, uint32_t node, scl_captures *caps,
                  scl_fact_trace *trace)
 {
-  scl_captures tmp = *caps;
+  scl_captures tmp;  /* copied only by the kinds that need a scratch copy */
   scl_fact_trace t;
   switch (c->kind) {
   case SCL_C_INSIDE: return eval_inside(cx, c->sub, node, caps, trace);
-  case SCL_C_NOT_INSIDE: return !eval_inside(cx, c->sub, node, &tmp, NULL);
+  case SCL_C_NOT_INSIDE:
+    tmp = *caps;
+    return !eval_inside(cx, c->sub, node, &tmp, NULL);
   case SCL_C_HAS: return eval_has(cx, c->sub, node, caps, trace);
-  case SCL_C_NOT_HAS: return !eval_has(cx, c->sub, node, &tmp, NULL);
+  case SCL_C_NOT_HAS:
+    tmp = *caps;
+    return !eval_has(cx, c->sub, node, &tmp, NULL);
   case SCL_C_FILE_HAS: return eval_file_has(cx, c, caps, trace);
-  case SCL_C_NOT_FILE_HAS: return !eval_file_has(cx, c, &tmp, NULL);
+  case SCL_C_NOT_FILE_HAS:
+    tmp = *caps;
+    return !eval_file_has(cx, c, &tmp, NULL);
   case SCL_C_ALL:
+    tmp = *caps;
     if (!eval_where(cx, c->kids, c->kid_count, node, &tmp, trace))
       return false;
     *caps = tmp;
@@ -393,7 +610,9 @@ static bool eval(scan_ctx *cx, const scl_constraint *c, uint32_t node, scl_captu
       }
     }
     return false;
-  case SCL_C_NOT: return c->kid_count == 1 && !eval(cx, c->kids, node, &tmp, NULL);
+  case SCL_C_NOT:
+    tmp = *caps;
+    return c->kid_count == 1 && !eval(cx, c->kids, node, &tmp, NULL);
   default: break;
   }
   return eval_leaf(cx, c, node, caps, trace);
@@ -637,6 +856,19 @@ static void defer(scan_ctx *cx, uint32_t rule_index, uint32_t loc, const scl_cap
   SCL_VEC_PUSH(&cx->deferred, p);
 }
 
+/* A fact with `loop:`/`not-loop:` (or an any: of facts with one) is not
+ * deferred: summaries keep no loop nodes to match, so across files it does
+ * not hold through callers in other files. */
+static bool has_loop_filter(const scl_constraint *c)
+{
+  if (c->kind == SCL_C_FACT)
+    return c->sub != NULL;
+  for (size_t i = 0; c->kind == SCL_C_ANY && i < c->kid_count; i++)
+    if (c->kids[i].kind == SCL_C_FACT && c->kids[i].sub)
+      return true;
+  return false;
+}
+
 /* Top-level constraints of a dispatch entry, in order. With links on, a
  * deferrable entry that fails is noted in *need_out (its node in *at_out)
  * instead of failing the match. */
@@ -646,7 +878,7 @@ static bool eval_top(scan_ctx *cx, const scl_matcher *m, uint32_t node, scl_capt
   *need_out = 0;
   for (size_t i = 0; i < m->where_count; i++) {
     const scl_constraint *c = &m->where[i];
-    unsigned bits = cx->links ? scl_engine__deferrable(c) : 0;
+    unsigned bits = cx->links && !has_loop_filter(c) ? scl_engine__deferrable(c) : 0;
     if (eval(cx, c, node, caps, trace))
       continue;
     if (!bits)
@@ -663,21 +895,80 @@ static bool eval_top(scan_ctx *cx, const scl_matcher *m, uint32_t node, scl_capt
 
 /* ---- the walk ---- */
 
+/*
+ * entry_try - the top-level constraints as the accept function of
+ * scl_pattern_match_each(). A match whose constraints all hold stops the
+ * search; the first one that only waits for callers in other files (need
+ * != 0) is kept while the search goes on for one that holds here.
+ *   caps, trace       the accepted match, or the kept deferrable one
+ *   need, at          eval_top()'s outputs for the kept match
+ *   has_deferrable    caps, need and at hold a deferrable match
+ */
+typedef struct entry_try {
+  scan_ctx *cx;
+  const scl_matcher *m;
+  uint32_t node;
+  bool has_deferrable;
+  unsigned need;
+  uint32_t at;
+  scl_captures caps;
+  scl_fact_trace trace;
+} entry_try;
+
+static bool entry_accept(const scl_captures *caps, void *payload)
+{
+  entry_try *et = payload;
+  scl_captures c = *caps;
+  scl_fact_trace trace;
+  unsigned need = 0;
+  uint32_t at = et->node;
+  trace.count = 0;
+  if (!eval_top(et->cx, et->m, et->node, &c, &trace, &need, &at))
+    return false;
+  if (need && et->has_deferrable)
+    return false;
+  et->caps = c;
+  et->trace = trace;
+  et->need = need;
+  et->at = at;
+  et->has_deferrable = need != 0;
+  return need == 0;
+}
+
 static void try_entry(scan_ctx *cx, const scl_dispatch_entry *e, uint32_t node)
 {
   if (cx->counts[e->rule_index] > SCL_MAX_MATCHES_PER_RULE)
     return;
   scl_captures caps;
   caps.count = 0;
-  if (!scl_pattern_match(e->pattern, cx->tree, node, &caps))
-    return;
   cx->rule = e->rule;
+  cx->rule_index = e->rule_index;
   scl_fact_trace trace;
   trace.count = 0;
   unsigned need = 0;
   uint32_t at = node;
-  if (!eval_top(cx, e->matcher, node, &caps, &trace, &need, &at))
-    return;
+  if (e->matcher->where_count == 0) {
+    if (!scl_pattern_match(e->pattern, cx->tree, node, &caps))
+      return;
+  } else {
+    entry_try et;
+    et.cx = cx;
+    et.m = e->matcher;
+    et.node = node;
+    et.has_deferrable = false;
+    bool is_capped = false;
+    if (!scl_pattern_match_each(&is_capped, e->pattern, cx->tree, node, &caps, entry_accept,
+                                &et)) {
+      if (is_capped)
+        match_cap_notice(cx, node);
+      if (!et.has_deferrable)
+        return;
+    }
+    caps = et.caps;
+    trace = et.trace;
+    need = et.need;
+    at = et.at;
+  }
   uint32_t loc = e->matcher->report ? scl_captures_get(&caps, e->matcher->report) : node;
   if (loc == SCL_NO_NODE)
     loc = node;

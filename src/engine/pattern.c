@@ -5,7 +5,9 @@
  * Compilation is a recursive-descent parser over the S-expression text. It
  * resolves every kind and field name against the language's scl_kinds and
  * builds an immutable graph of pattern nodes in the caller's arena. Matching
- * walks that graph over the flat preorder tree with plain recursion.
+ * walks that graph over the flat preorder tree with plain recursion, either
+ * committing to the first match or, in continuation-passing style, offering
+ * every match to a caller's accept function.
  *
  * Must not: print or exit; allocate or write anything but the caller's
  * scl_captures while matching (one compiled pattern is shared by all worker
@@ -20,12 +22,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/limits.h"
+
 /* Nesting of (...) and [...] in one pattern. Readable patterns stay under
  * 10 levels; 64 keeps the parser's and the matcher's recursion shallow. */
 #define MAX_DEPTH 64
 
 /* Pattern nodes (kinds, tokens, wildcards, alternatives) in one pattern.
- * The matcher's stack depth is at most about twice this many small frames;
+ * Either matcher's stack depth is at most a few small frames per node;
  * 512 is ten times a large hand-written pattern. */
 #define MAX_STEPS 512
 
@@ -794,8 +798,8 @@ static bool match_seq(const matcher *m, const pnode *item, uint32_t parent, uint
   return false;
 }
 
-/* pn with its root at node. Leaves caps as it found them on failure. */
-static bool match_node(const matcher *m, const pnode *pn, uint32_t node)
+/* The checks on node itself: its kind and the !field items. */
+static bool node_fits(const matcher *m, const pnode *pn, uint32_t node)
 {
   const scl_node *n = &m->t->nodes[node];
   switch ((pnode_type)pn->type) {
@@ -813,6 +817,14 @@ static bool match_node(const matcher *m, const pnode *pn, uint32_t node)
   for (const pnode *neg = pn->negated; neg; neg = neg->next)
     if (has_field_child(m->t->nodes, node, neg->field))
       return false;
+  return true;
+}
+
+/* pn with its root at node. Leaves caps as it found them on failure. */
+static bool match_node(const matcher *m, const pnode *pn, uint32_t node)
+{
+  if (!node_fits(m, pn, node))
+    return false;
   unsigned save = m->caps->count;
   if (pn->capture_mask && !bind_captures(m, pn->capture_mask, node))
     goto fail;
@@ -846,4 +858,226 @@ bool scl_pattern_match(const scl_pattern *p, const scl_tree *t, uint32_t node,
   }
   matcher m = { p, t, caps };
   return match_node(&m, p->root, node);
+}
+
+/* ==== enumerating matcher =============================================== */
+
+/*
+ * scl_pattern_match_each() walks the same choices as the first-match
+ * matcher above (fielded children, alternatives, sequence positions) but
+ * does not commit to the first one that works: it is written in
+ * continuation-passing style. Each each_* function takes, besides its own
+ * work, the continuation k - what is left to match once its part has
+ * matched - and returns true only when a complete match reached accept()
+ * and was accepted. On false it has restored caps, and the caller moves on
+ * to its next choice.
+ *
+ * Continuations are frames on the C stack, each linked to the one of the
+ * enclosing pattern node, so the stack grows by a few frames per pattern
+ * node on the path to the current choice: bounded by MAX_STEPS, as for the
+ * first-match matcher, never by the tree. Subpatterns that bind no capture
+ * cannot change what the continuation sees, so they are matched with the
+ * first-match matcher and never enumerated; this also keeps the same
+ * capture set from being offered twice for most patterns.
+ */
+
+/* Pattern nodes one scl_pattern_match_each() call may try before it gives
+ * up: 256 per complete match it may offer. A pattern whose captures sit on
+ * the children of a 5,000-element list needs about 5,000; only patterns
+ * with several capturing items in one sequence over long lists come near
+ * the cap, and their number of combinations grows with the product of the
+ * list lengths. */
+#define MAX_EACH_STEPS ((unsigned)SCL_MAX_PATTERN_MATCHES * 256u)
+
+typedef enum cont_type {
+  K_ACCEPT, /* a complete match: offer caps to accept() */
+  K_FIELDS, /* pn's fielded items from item on, then its sequence, at node */
+  K_SEQ     /* sequence items from item on, after child `after` of node */
+} cont_type;
+
+/*
+ * cont - what remains to match once the current pattern node has matched.
+ *   pn     the pattern node whose items remain (K_FIELDS)
+ *   item   the first remaining item; never NULL for K_SEQ
+ *   node   the tree node pn (or the sequence's parent) matched
+ *   after  the child the previous sequence item matched (K_SEQ)
+ *   next   the enclosing pattern node's continuation (not for K_ACCEPT)
+ */
+typedef struct cont cont;
+struct cont {
+  cont_type type;
+  const pnode *pn;
+  const pnode *item;
+  uint32_t node;
+  uint32_t after;
+  const cont *next;
+};
+
+/* enumerator - state of one scl_pattern_match_each() call. */
+typedef struct enumerator {
+  matcher m;                    /* for capture-free subpatterns */
+  scl_pattern_accept_fn accept;
+  void *payload;
+  unsigned offered;             /* complete matches offered to accept */
+  unsigned steps;               /* pattern nodes tried at some tree node so far */
+  bool is_capped;               /* a cap was hit: unwind without trying more */
+} enumerator;
+
+static bool each_node(enumerator *e, const pnode *pn, uint32_t node, const cont *k);
+static bool each_fields(enumerator *e, const pnode *pn, const pnode *f, uint32_t node,
+                        const cont *k);
+static bool each_seq(enumerator *e, const pnode *item, uint32_t parent, uint32_t after,
+                     const cont *k);
+
+/* Counts one step; false (and the search capped) past MAX_EACH_STEPS. */
+static bool step(enumerator *e)
+{
+  if (++e->steps <= MAX_EACH_STEPS)
+    return true;
+  e->is_capped = true;
+  return false;
+}
+
+static bool resume(enumerator *e, const cont *k)
+{
+  switch (k->type) {
+  case K_ACCEPT:
+    if (e->offered >= SCL_MAX_PATTERN_MATCHES) {
+      e->is_capped = true;
+      return false;
+    }
+    e->offered++;
+    return e->accept(e->m.caps, e->payload);
+  case K_FIELDS: return each_fields(e, k->pn, k->item, k->node, k->next);
+  case K_SEQ: return each_seq(e, k->item, k->node, k->after, k->next);
+  }
+  return false;
+}
+
+/* Fielded items f, f->next, ... of pn at node, then pn's sequence, then k. */
+static bool each_fields(enumerator *e, const pnode *pn, const pnode *f, uint32_t node,
+                        const cont *k)
+{
+  if (!f)
+    return pn->seq ? each_seq(e, pn->seq, node, SCL_NO_NODE, k) : resume(e, k);
+  if (!(f->flags & PF_HAS_CAPTURES)) {
+    /* which child matched cannot matter to the rest */
+    return match_field(&e->m, f, node) && each_fields(e, pn, f->next, node, k);
+  }
+  const scl_node *nodes = e->m.t->nodes;
+  uint32_t end = nodes[node].end;
+  cont rest = { K_FIELDS, pn, f->next, node, SCL_NO_NODE, k };
+  for (uint32_t c = node + 1; c < end && !e->is_capped; c = nodes[c].end)
+    if (nodes[c].field == f->field && each_node(e, f, c, &rest))
+      return true;
+  return false;
+}
+
+/* item at child c of parent, then the items after it, then k. */
+static bool each_item_at(enumerator *e, const pnode *item, uint32_t parent, uint32_t c,
+                         const cont *k)
+{
+  cont rest = { K_SEQ, NULL, item->next, parent, c, k };
+  return each_node(e, item, c, item->next ? &rest : k);
+}
+
+/* Sequence items item, item->next, ... against parent's children after the
+ * child `after` (SCL_NO_NODE: from the first), then k. The candidates and
+ * the pruning are match_seq()'s. */
+static bool each_seq(enumerator *e, const pnode *item, uint32_t parent, uint32_t after,
+                     const cont *k)
+{
+  const scl_node *nodes = e->m.t->nodes;
+  uint32_t end = nodes[parent].end;
+  uint32_t c = after == SCL_NO_NODE ? parent + 1 : nodes[after].end;
+  bool all = (item->flags & PF_TOKEN_LIKE) != 0;
+  bool is_free = !(item->flags & PF_HAS_CAPTURES);
+  if (item->flags & PF_ANCHOR_LAST) {
+    uint32_t first = SCL_NO_NODE, last = SCL_NO_NODE;
+    for (; c < end; c = nodes[c].end) {
+      if (!all && !nodes[c].is_named)
+        continue;
+      if (first == SCL_NO_NODE)
+        first = c;
+      last = c;
+    }
+    if (last == SCL_NO_NODE || ((item->flags & PF_ANCHOR_PREV) && first != last))
+      return false;
+    return each_item_at(e, item, parent, last, k);
+  }
+  for (; c < end && !e->is_capped; c = nodes[c].end) {
+    if (!all && !nodes[c].is_named)
+      continue;
+    if (!is_free) {
+      if (each_item_at(e, item, parent, c, k))
+        return true;
+    } else if (!step(e)) {
+      return false;
+    } else if (match_node(&e->m, item, c)) {
+      if (item->next ? each_seq(e, item->next, parent, c, k) : resume(e, k))
+        return true;
+      /* As in match_seq(): the rest sees the same captures from any later
+       * c, and a subset of the positions, so it fails there too. */
+      if (!item->next || !(item->next->flags & PF_ANCHOR_PREV))
+        return false;
+    }
+    if (item->flags & PF_ANCHOR_PREV)
+      return false;
+  }
+  return false;
+}
+
+/* pn with its root at node, then k. */
+static bool each_node(enumerator *e, const pnode *pn, uint32_t node, const cont *k)
+{
+  if (!step(e))
+    return false;
+  if (!(pn->flags & PF_HAS_CAPTURES))
+    return match_node(&e->m, pn, node) && resume(e, k);
+  if (!node_fits(&e->m, pn, node))
+    return false;
+  scl_captures *caps = e->m.caps;
+  unsigned save = caps->count;
+  if (pn->capture_mask && !bind_captures(&e->m, pn->capture_mask, node))
+    goto fail;
+  if (pn->type == PN_ALT) {
+    bool is_free_done = false;
+    for (const pnode *a = pn->alts; a && !e->is_capped; a = a->next) {
+      if (a->flags & PF_HAS_CAPTURES) {
+        if (each_node(e, a, node, k))
+          return true;
+      } else if (!is_free_done && match_node(&e->m, a, node)) {
+        /* a later capture-free alternative would offer the same captures */
+        is_free_done = true;
+        if (resume(e, k))
+          return true;
+      }
+    }
+    goto fail;
+  }
+  if (each_fields(e, pn, pn->fielded, node, k))
+    return true;
+
+fail:
+  caps->count = save;
+  return false;
+}
+
+bool scl_pattern_match_each(bool *capped_out, const scl_pattern *p, const scl_tree *t,
+                            uint32_t node, scl_captures *caps, scl_pattern_accept_fn accept,
+                            void *payload)
+{
+  scl_captures scratch;
+  assert(node < t->count);
+  assert(accept);
+  if (!caps) {
+    scratch.count = 0;
+    caps = &scratch;
+  }
+  enumerator e = { { p, t, caps }, accept, payload, 0, 0, false };
+  const cont done = { K_ACCEPT, NULL, NULL, node, SCL_NO_NODE, NULL };
+  bool is_accepted = each_node(&e, p->root, node, &done);
+  if (capped_out)
+    *capped_out = !is_accepted && e.is_capped;
+  return is_accepted;
 }

@@ -11,7 +11,7 @@
  *   child patterns without a field match the node's named children in
  *   order, not necessarily adjacent; `.` anchors: first (". p"), last
  *   ("p ."), or immediately adjacent ("p1 . p2") among named children
- *   [ p1 p2 ... ]          alternatives (first that matches wins)
+ *   [ p1 p2 ... ]          alternatives, tried in the order written
  *   pat @name             capture the node as name
  *   ; comment to end of line
  *
@@ -56,9 +56,10 @@ typedef struct scl_pattern scl_pattern;  /* owned by the arena it was compiled i
  * shifts it to the rule file). Patterns nest at most 64 deep and have at most
  * 512 nodes.
  *
- * Matching semantics worth knowing: only unfielded child patterns backtrack
- * (`[...]` and `field:` take the first alternative or child that matches);
- * an unfielded child that is a string, a bare `_` or an alternative holding
+ * Matching semantics worth knowing: scl_pattern_match() commits to the
+ * first match (only unfielded child patterns backtrack; `[...]` and
+ * `field:` take the first alternative or child that matches), while
+ * scl_pattern_match_each() offers every match in turn; an unfielded child that is a string, a bare `_` or an alternative holding
  * one is tried against all children, any other against named children only;
  * a match that would bind more than SCL_MAX_CAPTURES captures fails.
  */
@@ -79,6 +80,34 @@ size_t scl_pattern_root_kinds(const scl_pattern *p, const uint16_t **kinds_out);
  */
 bool scl_pattern_match(const scl_pattern *p, const scl_tree *t, uint32_t node,
                        scl_captures *caps);
+
+/*
+ * Called by scl_pattern_match_each() with the captures of one complete
+ * match (borrowed: valid only during the call; copy what you keep). Return
+ * true to stop with this match, false to be offered the next one.
+ */
+typedef bool (*scl_pattern_accept_fn)(const scl_captures *caps, void *payload);
+
+/*
+ * Tries every way p matches with its root at node and offers each to
+ * accept, in a fixed order whose first match is the one scl_pattern_match()
+ * finds: alternatives in the order written, children under a field and
+ * sequence positions in tree order, outer choices varying slowest. Ways
+ * that differ only in parts binding no capture are offered once, since
+ * accept could not tell them apart.
+ *
+ * Returns true as soon as accept returns true; caps then holds that
+ * match's captures appended as for scl_pattern_match(). Returns false when
+ * no match was accepted, with caps left exactly as it was. At most
+ * SCL_MAX_PATTERN_MATCHES matches are offered and MAX_EACH_STEPS (pattern.c)
+ * pattern nodes tried per call; when either cap stopped the search without
+ * an accepted match, *capped_out (may be NULL) is set to true so the caller
+ * can report it, else to false. Does not allocate; the recursion is bounded
+ * by the pattern's size. caps may be NULL only when accept ignores it.
+ */
+bool scl_pattern_match_each(bool *capped_out, const scl_pattern *p, const scl_tree *t,
+                            uint32_t node, scl_captures *caps, scl_pattern_accept_fn accept,
+                            void *payload);
 
 /* Node bound to name in caps, or SCL_NO_NODE. */
 uint32_t scl_captures_get(const scl_captures *caps, const char *name);

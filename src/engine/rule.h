@@ -56,7 +56,9 @@ typedef enum scl_ckind {
   SCL_C_NOT_FILE_HAS,
   SCL_C_ANY,
   SCL_C_ALL,
-  SCL_C_NOT
+  SCL_C_NOT,
+  SCL_C_PATH,
+  SCL_C_NOT_PATH
 } scl_ckind;
 
 typedef enum scl_cmp_op {
@@ -74,11 +76,14 @@ typedef struct scl_constraint scl_constraint;
 /*
  * scl_constraint - one `where:` entry.
  *   capture   regex/compare subject; fact/inside/has `of:` start (NULL: the node)
- *   re        regex, not-regex, imports, not-imports (owned by the ruleset)
+ *   re        regex, not-regex, imports, not-imports, path, not-path (owned
+ *             by the ruleset)
  *   cap_line   position of the capture reference (for messages)
  *   param      compare against rule->params[param_index] (NULL: against value)
  *   value      the constant of `value: N`
- *   sub       inside/has/file-has and their negations
+ *   sub       inside/has/file-has and their negations; for fact/not-fact,
+ *             the `loop:` / `not-loop:` matcher (in-loop only) that the loop
+ *             making the fact hold must (must not, with loop_negated) match
  *   kids       any/all (kid_count entries) and not (one entry)
  *   deps       file-has: capture names its sub-matcher binds or reads; a
  *              scan caches the result per file for each text of these
@@ -95,6 +100,7 @@ struct scl_constraint {
   double value;
   scl_fact fact;
   bool through_calls;
+  bool loop_negated;
   scl_matcher *sub;
   scl_constraint *kids;
   size_t kid_count;

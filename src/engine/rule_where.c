@@ -26,11 +26,12 @@ static const char *const sub_matcher_keys[] = {"pattern", "where", "report", "an
 static const char *const ckind_names[] = {
   "regex",   "not-regex",  "compare",    "fact",   "not-fact",     "imports",
   "not-imports", "inside", "not-inside", "has",    "not-has",      "file-has",
-  "not-file-has", "any",   "all",        "not",    NULL};
+  "not-file-has", "any",   "all",        "not",    "path",         "not-path",
+  NULL};
 
 static const char *const regex_keys[] = {"capture", "pcre2", NULL};
 static const char *const compare_keys[] = {"capture", "op", "param", "value", NULL};
-static const char *const fact_keys[] = {"name", "through-calls", "of", NULL};
+static const char *const fact_keys[] = {"name", "through-calls", "of", "loop", "not-loop", NULL};
 
 static bool too_deep(scl_loader *ld, const scl_ynode *n, unsigned depth)
 {
@@ -168,14 +169,16 @@ static void unknown_fact(scl_loader *ld, const scl_ynode *n)
   scl_loader__error(ld, n->line, n->col, "unknown fact '%s' (known facts: %s)", n->text, known);
 }
 
-static void load_fact(scl_loader *ld, scl_constraint *c, const scl_ynode *v)
+static void load_fact(scl_loader *ld, scl_constraint *c, const scl_ynode *v, unsigned depth)
 {
-  const scl_ynode *name = v, *through = NULL, *of = NULL;
+  const scl_ynode *name = v, *through = NULL, *of = NULL, *loop = NULL, *not_loop = NULL;
   if (v->type == SCL_YNODE_MAPPING) {
     scl_loader__check_keys(ld, v, fact_keys);
     name = scl_ynode_get(v, "name");
     through = scl_ynode_get(v, "through-calls");
     of = scl_ynode_get(v, "of");
+    loop = scl_ynode_get(v, "loop");
+    not_loop = scl_ynode_get(v, "not-loop");
     if (!name) {
       scl_loader__error(ld, v->line, v->col, "'fact' needs a 'name'");
       return;
@@ -197,10 +200,26 @@ static void load_fact(scl_loader *ld, scl_constraint *c, const scl_ynode *v)
     scl_loader__error(ld, through->line, through->col, "'through-calls' must be true or false");
   if (c->through_calls && !scl_fact_allows_through_calls(c->fact))
     scl_loader__error(ld, through->line, through->col,
-                      "fact '%s' does not support through-calls (only in-loop and in-handler do)",
+                      "fact '%s' does not support through-calls (only in-loop, in-handler and "
+                      "in-async do)",
                       name->text);
   if (of)
     set_capture(ld, c, of, "of");
+  if (loop && not_loop) {
+    scl_loader__error(ld, not_loop->line, not_loop->col,
+                      "'fact' takes at most one of 'loop' and 'not-loop'");
+    return;
+  }
+  if (!loop && !not_loop)
+    return;
+  const scl_ynode *lm = loop ? loop : not_loop;
+  if (c->fact != SCL_FACT_IN_LOOP) {
+    scl_loader__error(ld, lm->line, lm->col, "'%s' is only allowed with the fact 'in-loop'",
+                      loop ? "loop" : "not-loop");
+    return;
+  }
+  c->loop_negated = !loop;
+  c->sub = scl_loader__matcher(ld, lm, depth + 1, false);
 }
 
 /* ---- constraints ---- */
@@ -232,9 +251,11 @@ static void load_value(scl_loader *ld, scl_constraint *c, const scl_ynode *v, co
   case SCL_C_NOT_REGEX: load_regex_c(ld, c, v, name); break;
   case SCL_C_COMPARE: load_compare(ld, c, v); break;
   case SCL_C_FACT:
-  case SCL_C_NOT_FACT: load_fact(ld, c, v); break;
+  case SCL_C_NOT_FACT: load_fact(ld, c, v, depth); break;
   case SCL_C_IMPORTS:
-  case SCL_C_NOT_IMPORTS: c->re = load_regex(ld, v, name); break;
+  case SCL_C_NOT_IMPORTS:
+  case SCL_C_PATH:
+  case SCL_C_NOT_PATH: c->re = load_regex(ld, v, name); break;
   case SCL_C_INSIDE:
   case SCL_C_NOT_INSIDE:
   case SCL_C_HAS:
@@ -506,6 +527,12 @@ static void refs_constraint(scl_loader *ld, const scl_constraint *c, bound_set *
       tmp = *b;
       refs_constraint(ld, &c->kids[i], &tmp, lang);
     }
+    break;
+  case SCL_C_FACT:
+  case SCL_C_NOT_FACT:
+    need(ld, b, c->capture, c->cap_line, c->cap_col, lang);
+    if (c->sub)  /* the loop matcher sees the captures so far; it binds none */
+      refs_matcher(ld, c->sub, b, &tmp, lang);
     break;
   default: need(ld, b, c->capture, c->cap_line, c->cap_col, lang); break;
   }

@@ -17,6 +17,12 @@
  * at the translation-unit level, are placed by source offset into the
  * innermost node being built, so a macro used inside a loop is inside it.
  *
+ * Two modes (scl_c_mode, set per index): full (the default) parses with
+ * the compile database's flags or with the system headers; cheap parses the
+ * file alone with -nostdinc, about 3.5x faster but blind to what the system
+ * headers declare, so libclang's recovery can drop statements that use
+ * those names (bench/README.md has the numbers).
+ *
  * Must not keep any CXCursor or CXTranslationUnit past a call, and must not
  * write files: dependency-output options from a compile database are dropped.
  */
@@ -32,6 +38,8 @@
 #include <clang-c/Index.h>
 
 #include "frontend/fe_internal.h"
+#include "scalint/scalint.h"
+#include "frontend/nesting.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/limits.h"
@@ -63,7 +71,8 @@ static const struct {
 static struct {
   scl_kinds kinds;
   uint16_t kind_map[C_KIND_MAP_SIZE];
-  uint16_t f_callee, f_argument, f_body, f_condition, f_value, f_left, f_right;
+  uint16_t f_callee, f_argument, f_body, f_condition, f_value, f_left, f_right, f_name;
+  uint16_t k_decl_name;  /* DeclName: the name token of a declaration (not a cursor kind) */
   bool is_ready;
 } c_lang;
 
@@ -128,6 +137,11 @@ scl_status scl_frontend__c_init(scl_diag *diag)
   c_lang.f_value = scl_kinds_add_field(&c_lang.kinds, "value");
   c_lang.f_left = scl_kinds_add_field(&c_lang.kinds, "left");
   c_lang.f_right = scl_kinds_add_field(&c_lang.kinds, "right");
+  c_lang.f_name = scl_kinds_add_field(&c_lang.kinds, "name");
+  /* not a libclang cursor kind: the name child of FunctionDecl, VarDecl,
+   * ParmDecl and FieldDecl (no cursor kind spells "DeclName") */
+  if (!scl_kinds_find_kind(&c_lang.kinds, "DeclName", true))
+    c_lang.k_decl_name = scl_kinds_add_kind(&c_lang.kinds, "DeclName", true);
   if (!c_lang.kind_map[CXCursor_TranslationUnit] || !c_lang.kind_map[CXCursor_MacroExpansion]) {
     scl_kinds_dispose(&c_lang.kinds);
     return scl_diag_set(diag, SCL_EINTERNAL, "libclang did not name its basic cursor kinds");
@@ -147,15 +161,33 @@ const scl_kinds *scl_frontend__c_kinds(void)
   return c_lang.is_ready ? &c_lang.kinds : NULL;
 }
 
+/* c_index - one worker's CXIndex and the scl_c_mode it parses with. */
+typedef struct c_index {
+  CXIndex index;
+  int mode;
+} c_index;
+
 void *scl_frontend__c_index_new(void)
 {
-  return clang_createIndex(0, 0);
+  c_index *ci = scl_xcalloc(1, sizeof(*ci));
+  ci->index = clang_createIndex(0, 0);
+  ci->mode = SCL_C_MODE_AUTO;
+  return ci;
 }
 
 void scl_frontend__c_index_free(void *index)
 {
-  if (index)
-    clang_disposeIndex(index);
+  c_index *ci = index;
+  if (!ci)
+    return;
+  if (ci->index)
+    clang_disposeIndex(ci->index);
+  free(ci);
+}
+
+void scl_frontend__c_index_set_mode(void *index, int mode)
+{
+  ((c_index *)index)->mode = mode;
 }
 
 /* ==== arguments: compile_commands.json or defaults ====================== */
@@ -380,13 +412,22 @@ cleanup:
   return ok;
 }
 
-static void default_args(str_vec *args, const char *dir)
+/*
+ * Arguments without a compile database. is_cheap leaves out the system
+ * headers (-nostdinc): an `#include <stdio.h>` then fails at once instead of
+ * pulling in some 10,000 lines of declarations, and libclang's KeepGoing
+ * recovery goes on with the file itself. The file's directory stays on the
+ * include path, so the project's own headers (and their macros) still count.
+ */
+static void default_args(str_vec *args, const char *dir, bool is_cheap)
 {
   scl_buf inc;
 
   str_vec_add(args, "-x");
   str_vec_add(args, "c");
   str_vec_add(args, "-std=gnu11");
+  if (is_cheap)
+    str_vec_add(args, "-nostdinc");
   str_vec_add(args, "-ferror-limit=0");
   str_vec_add(args, "-Wno-everything");
   scl_buf_init(&inc, 0);
@@ -402,6 +443,7 @@ typedef struct c_child {
   CXCursor cursor;
   uint32_t start, end;
   uint32_t seq;  /* visit order, to keep sorting stable */
+  bool is_name;  /* a DeclName: the name token of cursor, its parent */
 } c_child;
 
 /*
@@ -419,6 +461,12 @@ typedef struct c_frame {
   CXCursor init;
 } c_frame;
 
+/* c_value - the value of an integer literal that a macro expands to. */
+typedef struct c_value {
+  uint32_t node;
+  int64_t value;
+} c_value;
+
 typedef struct c_ctx {
   scl_tree *out;
   CXFile main_file;
@@ -430,6 +478,7 @@ typedef struct c_ctx {
   size_t pp_next;
   bool is_collecting_root;
   bool is_pp_sorted;
+  SCL_VEC(c_value) values;        /* for the tree's values side table */
 } c_ctx;
 
 static void build_line_starts(c_ctx *ctx, const char *src, size_t len)
@@ -542,6 +591,7 @@ static enum CXChildVisitResult collect_child(CXCursor c, CXCursor parent, CXClie
   if (is_macro_body_stmt(ctx, kind, ch.start, ch.end))
     return CXChildVisit_Recurse;
   ch.cursor = c;
+  ch.is_name = false;
   if (ctx->is_collecting_root && is_preprocessing(kind)) {
     ch.seq = (uint32_t)ctx->pp.count;
     SCL_VEC_PUSH(&ctx->pp, ch);
@@ -646,6 +696,91 @@ static void collect_spliced(c_ctx *ctx, c_child *ch, size_t *begin_out)
   *begin_out = begin;
 }
 
+/*
+ * Records the value of an IntegerLiteral whose text is not digits (it comes
+ * from a macro: `listen(fd, BACKLOG)`), so rules can compare it. A literal
+ * written as digits is left to its text.
+ */
+static void note_int_value(c_ctx *ctx, uint32_t index, CXCursor c, uint32_t start)
+{
+  const char *src = ctx->out->src;
+  CXEvalResult r;
+  c_value v;
+
+  if (start < ctx->len && src[start] >= '0' && src[start] <= '9')
+    return;
+  r = clang_Cursor_Evaluate(c);
+  if (!r)
+    return;
+  if (clang_EvalResult_getKind(r) == CXEval_Int) {
+    v.node = index;
+    v.value = clang_EvalResult_isUnsignedInt(r) ? (int64_t)clang_EvalResult_getAsUnsigned(r)
+                                                : (int64_t)clang_EvalResult_getAsLongLong(r);
+    SCL_VEC_PUSH(&ctx->values, v);
+  }
+  clang_EvalResult_dispose(r);
+}
+
+/* Fills the tree's values side table from ctx->values (none: NULL). */
+static void fill_values(c_ctx *ctx)
+{
+  scl_tree *t = ctx->out;
+
+  if (ctx->values.count == 0 || t->count == 0)
+    return;
+  t->values = scl_arena_alloc(t->arena, (size_t)t->count * sizeof(*t->values));
+  t->has_value = scl_arena_alloc(t->arena, (size_t)t->count);
+  for (size_t i = 0; i < ctx->values.count; i++) {
+    const c_value *v = &ctx->values.items[i];
+    if (v->node < t->count) {
+      t->values[v->node] = v->value;
+      t->has_value[v->node] = 1;
+    }
+  }
+}
+
+static bool has_decl_name(enum CXCursorKind k)
+{
+  return k == CXCursor_FunctionDecl || k == CXCursor_VarDecl || k == CXCursor_ParmDecl ||
+         k == CXCursor_FieldDecl;
+}
+
+/*
+ * For a FunctionDecl, VarDecl, ParmDecl or FieldDecl: adds a DeclName child
+ * spanning the name token to the children collected at begin, in source
+ * order, when the name is spelled in the main file inside the declaration
+ * (not produced by a macro).
+ */
+static void add_decl_name(c_ctx *ctx, const c_child *ch, size_t begin)
+{
+  CXSourceRange r = clang_Cursor_getSpellingNameRange(ch->cursor, 0, 0);
+  CXString sp = clang_getCursorSpelling(ch->cursor);
+  const char *name = clang_getCString(sp);
+  size_t nlen = name ? strlen(name) : 0;
+  uint32_t s, e;
+  c_child nc;
+  size_t pos;
+
+  if (nlen == 0 || !in_main_file(ctx, clang_getRangeStart(r), &s) ||
+      !in_main_file(ctx, clang_getRangeEnd(r), &e) || e != s + nlen || s < ch->start ||
+      e > ch->end || memcmp(ctx->out->src + s, name, nlen) != 0) {
+    clang_disposeString(sp);
+    return;
+  }
+  clang_disposeString(sp);
+  nc.cursor = ch->cursor;
+  nc.start = s;
+  nc.end = e;
+  nc.seq = 0;
+  nc.is_name = true;
+  for (pos = begin; pos < ctx->pool.count && ctx->pool.items[pos].start < s; pos++)
+    ;
+  SCL_VEC_PUSH(&ctx->pool, nc);
+  memmove(&ctx->pool.items[pos + 1], &ctx->pool.items[pos],
+          (ctx->pool.count - 1 - pos) * sizeof(c_child));
+  ctx->pool.items[pos] = nc;
+}
+
 static void push_frame(c_ctx *ctx, uint32_t index, const c_child *ch, size_t begin)
 {
   c_frame f;
@@ -674,6 +809,7 @@ static scl_status build_tree(c_ctx *ctx, CXTranslationUnit tu, const char *path,
   root.start = 0;
   root.end = (uint32_t)ctx->len;
   root.seq = 0;
+  root.is_name = false;
   fill_node(&proto, ctx, root.cursor, root.start, root.end, 0, SCL_NO_NODE);
   if (scl_tree_open(ctx->out, &proto) == SCL_NO_NODE)
     return node_limit(path, 0, diag);
@@ -700,14 +836,20 @@ static scl_status build_tree(c_ctx *ctx, CXTranslationUnit tu, const char *path,
     }
     size_t pos = f->next++;
     c_child ch = ctx->pool.items[f->child_begin + pos];
-    uint16_t field = field_for(f, pos, &ch);
+    uint16_t field = ch.is_name ? c_lang.f_name : field_for(f, pos, &ch);
     uint32_t parent = f->index;
     st = flush_pp(ctx, ch.start, true, path, diag);
     if (st != SCL_OK)
       return st;
-    size_t begin;
-    collect_spliced(ctx, &ch, &begin);
+    size_t begin = ctx->pool.count;
+    if (!ch.is_name) {
+      collect_spliced(ctx, &ch, &begin);
+      if (has_decl_name(clang_getCursorKind(ch.cursor)))
+        add_decl_name(ctx, &ch, begin);
+    }
     fill_node(&proto, ctx, ch.cursor, ch.start, ch.end, field, parent);
+    if (ch.is_name)
+      proto.kind = c_lang.k_decl_name;
     if (ctx->frames.count > SCL_MAX_TREE_DEPTH)
       return scl_diag_set_at(diag, SCL_ELIMIT, path, proto.start_row + 1, 0,
                              "nesting deeper than %d (SCL_MAX_TREE_DEPTH), file skipped",
@@ -715,6 +857,8 @@ static scl_status build_tree(c_ctx *ctx, CXTranslationUnit tu, const char *path,
     uint32_t idx = scl_tree_open(ctx->out, &proto);
     if (idx == SCL_NO_NODE)
       return node_limit(path, proto.start_row, diag);
+    if (!ch.is_name && clang_getCursorKind(ch.cursor) == CXCursor_IntegerLiteral)
+      note_int_value(ctx, idx, ch.cursor, ch.start);
     push_frame(ctx, idx, &ch, begin);
   }
   return SCL_OK;
@@ -742,9 +886,11 @@ static enum CXErrorCode parse_with(CXTranslationUnit *tu, void *index, const cha
                                      (int)args->count, unsaved, 1, opts, tu);
 }
 
-scl_status scl_frontend__c_parse(scl_tree *out, void *index, const char *path, const char *src,
-                                 size_t len, scl_arena *arena, scl_diag *diag)
+scl_status scl_frontend__c_parse(scl_tree *out, void *index_state, const char *path,
+                                 const char *src, size_t len, scl_arena *arena, scl_diag *diag)
 {
+  const c_index *ci = index_state;
+  CXIndex index = ci ? ci->index : NULL;
   char *abs = NULL, *dir = NULL, *db_dir = NULL;
   str_vec args = { 0 };
   CXTranslationUnit tu = NULL;
@@ -760,11 +906,18 @@ scl_status scl_frontend__c_parse(scl_tree *out, void *index, const char *path, c
   if (len > UINT32_MAX || len > ULONG_MAX)
     return scl_diag_set_at(diag, SCL_ELIMIT, path, 0, 0,
                            "file larger than 4 GiB cannot be parsed, file skipped");
+  uint32_t deep_line = 0;
+  if (scl_frontend__too_deep(src, len, true, &deep_line))
+    return scl_diag_set_at(diag, SCL_ELIMIT, path, deep_line, 0,
+                           "brackets or statements nested deeper than %d (SCL_MAX_TREE_DEPTH), "
+                           "file skipped",
+                           SCL_MAX_TREE_DEPTH);
   abs = absolute_path(path);
   dir = dir_of(abs);
   struct CXUnsavedFile unsaved = { abs, src, (unsigned long)len };
 
-  db_dir = find_compile_db(dir);
+  /* cheap mode never reads a compile database; auto and full use one when found */
+  db_dir = ci->mode == SCL_C_MODE_CHEAP ? NULL : find_compile_db(dir);
   if (db_dir && args_from_db(&args, db_dir, abs)) {
     err = parse_with(&tu, index, abs, &args, &unsaved);
     if (err != CXError_Success || !tu) {
@@ -776,7 +929,7 @@ scl_status scl_frontend__c_parse(scl_tree *out, void *index, const char *path, c
     }
   }
   if (!tu) {
-    default_args(&args, dir);
+    default_args(&args, dir, ci->mode == SCL_C_MODE_CHEAP);
     err = parse_with(&tu, index, abs, &args, &unsaved);
     if (err != CXError_Success || !tu) {
       st = scl_diag_set_at(diag, SCL_EPARSE, path, 0, 0,
@@ -791,6 +944,8 @@ scl_status scl_frontend__c_parse(scl_tree *out, void *index, const char *path, c
   ctx.main_file = clang_getFile(tu, abs);
   build_line_starts(&ctx, src, len);
   st = build_tree(&ctx, tu, path, diag);
+  if (st == SCL_OK)
+    fill_values(&ctx);
 
 cleanup:
   if (tu)
@@ -801,6 +956,7 @@ cleanup:
   SCL_VEC_FREE(&ctx.pool);
   SCL_VEC_FREE(&ctx.frames);
   SCL_VEC_FREE(&ctx.pp);
+  SCL_VEC_FREE(&ctx.values);
   str_vec_free(&args);
   free(abs);
   free(dir);

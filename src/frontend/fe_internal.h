@@ -35,9 +35,12 @@ scl_status scl_frontend__ts_parse(scl_tree *out, void *parser, scl_lang lang, co
 scl_status scl_frontend__c_init(scl_diag *diag);
 void scl_frontend__c_shutdown(void);
 const scl_kinds *scl_frontend__c_kinds(void);
-/* A new CXIndex (caller frees with scl_frontend__c_index_free). */
+/* A new CXIndex and its parse mode, SCL_C_MODE_AUTO at first (caller frees
+ * with scl_frontend__c_index_free). */
 void *scl_frontend__c_index_new(void);
 void scl_frontend__c_index_free(void *index);
+/* Sets how the index parses files: an scl_c_mode value. */
+void scl_frontend__c_index_set_mode(void *index, int mode);
 scl_status scl_frontend__c_parse(scl_tree *out, void *index, const char *path, const char *src,
                                  size_t len, scl_arena *arena, scl_diag *diag);
 

@@ -80,6 +80,11 @@ scl_status scl_frontend_new(scl_frontend **out, scl_diag *diag)
   return SCL_OK;
 }
 
+void scl_frontend_set_c_mode(scl_frontend *fe, scl_c_mode mode)
+{
+  scl_frontend__c_index_set_mode(fe->cx_index, (int)mode);
+}
+
 void scl_frontend_free(scl_frontend *fe)
 {
   if (!fe)

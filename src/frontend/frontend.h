@@ -22,13 +22,19 @@
  *    spliced out. Fields: CallExpr children are `callee` (the first) and
  *    `argument`; FunctionDecl body is `body`; ForStmt/WhileStmt body is
  *    `body` (the last child), DoStmt's the first; IfStmt `condition` first; VarDecl initialiser
- *    `value`; BinaryOperator children `left`/`right`. Tokens are not nodes.
+ *    `value`; BinaryOperator children `left`/`right`. FunctionDecl, VarDecl,
+ *    ParmDecl and FieldDecl get a `DeclName` child (not a libclang kind)
+ *    under the field `name`, spanning the declared name when it is spelled
+ *    in the file. An IntegerLiteral that a macro expands to (text
+ *    "BACKLOG") has its value in the tree's values side table (tree.h).
+ *    Tokens are not nodes.
  */
 #ifndef SCL_FRONTEND_FRONTEND_H
 #define SCL_FRONTEND_FRONTEND_H
 
 #include <stddef.h>
 
+#include "scalint/scalint.h"
 #include "scalint/status.h"
 #include "syntax/lang.h"
 #include "syntax/tree.h"
@@ -52,6 +58,9 @@ typedef struct scl_frontend scl_frontend;
 
 scl_status scl_frontend_new(scl_frontend **out, scl_diag *diag);
 void scl_frontend_free(scl_frontend *fe);
+
+/* How fe parses C files from now on (SCL_C_MODE_AUTO until set). */
+void scl_frontend_set_c_mode(scl_frontend *fe, scl_c_mode mode);
 
 /*
  * Parses src (len bytes, borrowed; must outlive the tree) as lang into out,

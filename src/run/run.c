@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache/cache.h"
 #include "config/config.h"
 #include "discover/discover.h"
 #include "engine/engine.h"
@@ -22,6 +23,7 @@
 #include "frontend/dump.h"
 #include "frontend/frontend.h"
 #include "link/link.h"
+#include "run/shard.h"
 #include "scalint/scalint.h"
 #include "suppress/suppress.h"
 #include "util/alloc.h"
@@ -227,6 +229,9 @@ typedef struct scan_shared {
   const scl_source_list *sources;
   const size_t *order;
   size_t max_file_bytes;
+  scl_cache *cache;      /* NULL: no incremental cache */
+  bool parse_only;       /* parse and convert, match nothing (the benchmark's floor) */
+  scl_c_mode c_mode;
   atomic_size_t next;
 } scan_shared;
 
@@ -257,6 +262,63 @@ static void add_notice(worker *w, const char *path, scl_level level, const char 
   SCL_VEC_PUSH(&w->notices, n);
 }
 
+/* A cache hit stands in for parsing and matching src: the entry's
+ * findings, notices, summary and counts, as scan_one would have left them.
+ * Fills key either way (scan_one stores under it on a miss). */
+static bool cache_replay(worker *w, scl_cache_key *key, const scl_source *src, const char *data,
+                         size_t len)
+{
+  scl_cache_entry e;
+  scl_cache_key_file(key, w->shared->cache, src->path, src->lang, data, len);
+  if (!scl_cache_get(&e, &w->findings, &w->notices, w->shared->cache, key, &w->out_arena))
+    return false;
+  if (e.has_summary)
+    SCL_VEC_PUSH(&w->summaries, e.summary);
+  if (e.is_scanned)
+    SCL_VEC_PUSH(&w->scanned, src->path);
+  if (e.is_counted) {
+    w->files_scanned++;
+    w->bytes_scanned += len;
+  }
+  return true;
+}
+
+/* --parse-only: what scan_one does up to the tree, with the same reads,
+ * front-ends and notices, then nothing: no engine, no cache, no summary. */
+static void parse_one(worker *w, scl_frontend *fe, const scl_source *src)
+{
+  char *data = NULL;
+  size_t len = 0;
+  scl_diag d;
+  scl_diag_clear(&d);
+
+  if (src->skip_kind) {
+    add_notice(w, src->path, SCL_LEVEL_WARNING, src->skip_kind,
+               src->skip_message ? src->skip_message : src->skip_kind);
+    return;
+  }
+  if (!scl_ruleset_wants(w->shared->rs, src->lang))
+    return;
+  scl_status st = scl_discover_read(&data, &len, src->path, w->shared->max_file_bytes, &d);
+  if (st != SCL_OK) {
+    const char *kind = st == SCL_EIO ? "unreadable" : strstr(d.msg, "binary") ? "binary"
+                                                                             : "too-large";
+    add_notice(w, src->path, SCL_LEVEL_WARNING, kind, d.msg);
+    return;
+  }
+  scl_arena_reset(&w->scratch);
+  scl_tree tree;
+  st = scl_frontend_parse(&tree, fe, src->lang, src->path, data, len, &w->scratch, &d);
+  if (st != SCL_OK)
+    add_notice(w, src->path, SCL_LEVEL_WARNING, st == SCL_ELIMIT ? "limit" : "parse-error",
+               d.msg);
+  else {
+    w->files_scanned++;
+    w->bytes_scanned += len;
+  }
+  free(data);
+}
+
 static void scan_one(worker *w, scl_frontend *fe, const scl_source *src)
 {
   scan_shared *sh = w->shared;
@@ -279,6 +341,15 @@ static void scan_one(worker *w, scl_frontend *fe, const scl_source *src)
     add_notice(w, src->path, SCL_LEVEL_WARNING, kind, d.msg);
     return;
   }
+
+  scl_cache_key key;
+  if (sh->cache && cache_replay(w, &key, src, data, len)) {
+    free(data);
+    return;
+  }
+  size_t findings_before = w->findings.count, notices_before = w->notices.count;
+  size_t summaries_before = w->summaries.count, scanned_before = w->scanned.count;
+  size_t files_before = w->files_scanned;
 
   scl_arena_reset(&w->scratch);
   scl_tree tree;
@@ -305,6 +376,15 @@ static void scan_one(worker *w, scl_frontend *fe, const scl_source *src)
   w->bytes_scanned += len;
 
 cleanup:
+  if (sh->cache && data) {
+    scl_cache_entry e = {w->files_scanned > files_before, w->scanned.count > scanned_before,
+                         w->summaries.count > summaries_before, {0}};
+    if (e.has_summary)
+      e.summary = w->summaries.items[summaries_before];
+    scl_cache_put(sh->cache, &key, w->findings.items + findings_before,
+                  w->findings.count - findings_before, w->notices.items + notices_before,
+                  w->notices.count - notices_before, &e);
+  }
   free(data);
 }
 
@@ -315,11 +395,16 @@ static void *worker_main(void *arg)
   w->fatal = scl_frontend_new(&fe, &w->fatal_diag);
   if (w->fatal == SCL_OK) {
     size_t n = w->shared->sources->count;
+    scl_frontend_set_c_mode(fe, w->shared->c_mode);
     for (;;) {
       size_t i = atomic_fetch_add(&w->shared->next, 1);
       if (i >= n)
         break;
-      scan_one(w, fe, &w->shared->sources->items[w->shared->order[i]]);
+      const scl_source *src = &w->shared->sources->items[w->shared->order[i]];
+      if (w->shared->parse_only)
+        parse_one(w, fe, src);
+      else
+        scan_one(w, fe, src);
     }
   }
   scl_frontend_free(fe);
@@ -435,6 +520,16 @@ static scl_status suppress(run_result *r, const scl_run_opts *opts, scl_diag *di
   return st;
 }
 
+static int cmp_summary_path(const void *a, const void *b)
+{
+  return strcmp(((const scl_file_summary *)a)->path, ((const scl_file_summary *)b)->path);
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static unsigned pick_jobs(const scl_run_opts *opts, size_t files)
 {
   unsigned jobs = opts->jobs;
@@ -472,6 +567,108 @@ static size_t *largest_first(const scl_source_list *sources)
   return order;
 }
 
+/* ==== cache and shards (src/cache/cache.h, shard.h) ==================== */
+
+/* Most shards one split may have: far more machines than any CI matrix. */
+#define MAX_SHARDS 4096
+
+/* Keeps only the sources of shard opts->shard_index of opts->shard_count. */
+static void shard_filter(scl_source_list *sources, const scl_run_opts *opts)
+{
+  if (opts->shard_count == 0)
+    return;
+  size_t n = 0;
+  for (size_t i = 0; i < sources->count; i++) {
+    scl_source *s = &sources->items[i];
+    if (scl_shard_selects(s->path, opts->shard_index, opts->shard_count)) {
+      sources->items[n++] = *s;
+    } else {
+      free(s->path);
+      free(s->skip_message);
+    }
+  }
+  sources->count = n;
+}
+
+/* The run's settings key (shards must agree on it) and, when the caller
+ * asked for one, the cache (a cache that cannot be opened is a notice). */
+static scl_cache *cache_start(scl_cache_key *shard_key, worker *w0, const scl_run_opts *opts,
+                              const scl_ruleset *rs, const settings *set)
+{
+  const char *cfg_path = set->cfg ? set->cfg->path : NULL;
+  scl_cache_run_key(shard_key, rs, !set->merged.opts.no_builtin, cfg_path, opts->max_file_bytes,
+                    false);
+  if (opts->no_cache || !opts->cache_dir)
+    return NULL;
+  scl_cache_key key;
+  scl_cache_run_key(&key, rs, !set->merged.opts.no_builtin, cfg_path, opts->max_file_bytes,
+                    true);
+  scl_cache *cache = NULL;
+  scl_diag d;
+  scl_diag_clear(&d);
+  if (scl_cache_open(&cache, opts->cache_dir, &key, &d) != SCL_OK)
+    add_notice(w0, opts->cache_dir, SCL_LEVEL_WARNING, "cache", d.msg);
+  return cache;
+}
+
+static void cache_finish(scl_cache *cache, scl_result *res)
+{
+  if (!cache)
+    return;
+  size_t write_errors = 0;
+  scl_cache_stats(cache, &res->cache_hits, &res->cache_misses, &write_errors);
+  scl_cache_gc(cache, SCL_CACHE_DEFAULT_MAX_BYTES, false);
+  scl_cache_free(cache);
+}
+
+/* Writes the workers' pass-1 output (before link and suppress) as a shard. */
+static scl_status write_shard(run_result *r, const scl_run_opts *opts, const scl_cache_key *key,
+                              scl_diag *diag)
+{
+  scl_shard_data d;
+  memset(&d, 0, sizeof(d));
+  d.index = opts->shard_index;
+  d.count = opts->shard_count;
+  d.run_key = *key;
+  d.rules = r->pub.rules;
+  d.rule_count = r->pub.rule_count;
+  size_t nf = 0, nn = 0, ns = 0, np = 0;
+  for (unsigned i = 0; i < r->worker_count; i++) {
+    nf += r->workers[i].findings.count;
+    nn += r->workers[i].notices.count;
+    ns += r->workers[i].summaries.count;
+    np += r->workers[i].scanned.count;
+  }
+  d.findings = scl_xmalloc((nf ? nf : 1) * sizeof(*d.findings));
+  d.notices = scl_xmalloc((nn ? nn : 1) * sizeof(*d.notices));
+  d.summaries = scl_xmalloc((ns ? ns : 1) * sizeof(*d.summaries));
+  d.scanned = scl_xmalloc((np ? np : 1) * sizeof(*d.scanned));
+  for (unsigned i = 0; i < r->worker_count; i++) {
+    worker *w = &r->workers[i];
+    for (size_t j = 0; j < w->findings.count; j++)
+      d.findings[d.finding_count++] = w->findings.items[j];
+    for (size_t j = 0; j < w->notices.count; j++)
+      d.notices[d.notice_count++] = w->notices.items[j];
+    for (size_t j = 0; j < w->summaries.count; j++)
+      d.summaries[d.summary_count++] = w->summaries.items[j];
+    for (size_t j = 0; j < w->scanned.count; j++)
+      d.scanned[d.scanned_count++] = w->scanned.items[j];
+    d.files_scanned += w->files_scanned;
+    d.bytes_scanned += w->bytes_scanned;
+  }
+  /* the file's content must not depend on -j: sort what has an order */
+  qsort(d.findings, d.finding_count, sizeof(scl_finding), cmp_finding);
+  qsort(d.notices, d.notice_count, sizeof(scl_notice), cmp_notice);
+  qsort(d.summaries, d.summary_count, sizeof(scl_file_summary), cmp_summary_path);
+  qsort(d.scanned, d.scanned_count, sizeof(char *), cmp_str_ptr);
+  scl_status st = scl_shard_write(opts->shard_output, &d, diag);
+  free(d.findings);
+  free(d.notices);
+  free(d.summaries);
+  free(d.scanned);
+  return st;
+}
+
 scl_status scl_run(scl_result **out, const scl_run_opts *opts, scl_error_fn on_error,
                    void *payload, scl_diag *diag)
 {
@@ -480,6 +677,8 @@ scl_status scl_run(scl_result **out, const scl_run_opts *opts, scl_error_fn on_e
   scl_source_list sources = {0};
   size_t *order = NULL;
   run_result *r = NULL;
+  scl_cache *cache = NULL;
+  scl_cache_key shard_key;
   settings set;
   *out = NULL;
 
@@ -502,6 +701,13 @@ scl_status scl_run(scl_result **out, const scl_run_opts *opts, scl_error_fn on_e
   st = scl_discover(&sources, opts->paths, opts->path_count, &dopts, diag);
   if (st != SCL_OK)
     goto cleanup;
+  if (opts->shard_count && (opts->shard_index < 1 || opts->shard_index > opts->shard_count ||
+                            opts->shard_count > MAX_SHARDS || !opts->shard_output)) {
+    st = scl_diag_set(diag, SCL_EINVAL, "--shard K/N needs 1 <= K <= N <= %d and an output file",
+                      MAX_SHARDS);
+    goto cleanup;
+  }
+  shard_filter(&sources, opts);
 
   r = result_new();
   copy_rule_infos(r, rs);
@@ -515,6 +721,8 @@ scl_status scl_run(scl_result **out, const scl_run_opts *opts, scl_error_fn on_e
   shared.sources = &sources;
   shared.order = order;
   shared.max_file_bytes = opts->max_file_bytes ? opts->max_file_bytes : SCL_MAX_FILE_BYTES;
+  shared.parse_only = opts->parse_only;
+  shared.c_mode = opts->c_mode;
   atomic_init(&shared.next, 0);
 
   unsigned jobs = pick_jobs(opts, sources.count);
@@ -526,6 +734,7 @@ scl_status scl_run(scl_result **out, const scl_run_opts *opts, scl_error_fn on_e
     scl_arena_init(&w->out_arena);
     scl_arena_init(&w->scratch);
   }
+  shared.cache = cache = cache_start(&shard_key, &r->workers[0], opts, rs, &set);
   /* worker 0 runs on this thread: a one-job scan starts no thread at all */
   unsigned started = 1;
   for (unsigned i = 1; i < jobs; i++, started++)
@@ -543,19 +752,31 @@ scl_status scl_run(scl_result **out, const scl_run_opts *opts, scl_error_fn on_e
       goto cleanup;
     }
 
+  cache_finish(cache, &r->pub);
+  cache = NULL;
   scl_link_result lr;
-  link_summaries(&lr, r, r->workers, jobs);
-  merge(r, r->workers, jobs, &lr);
-  scl_link_result_dispose(&lr);
-  apply_path_ignores(&r->pub, set.cfg);
-  st = suppress(r, opts, diag);
-  if (st != SCL_OK)
-    goto cleanup;
+  memset(&lr, 0, sizeof(lr));
+  if (opts->shard_count) {
+    /* the link and suppress stages run at merge time, over every shard */
+    st = write_shard(r, opts, &shard_key, diag);
+    if (st != SCL_OK)
+      goto cleanup;
+    merge(r, r->workers, jobs, &lr);
+  } else {
+    link_summaries(&lr, r, r->workers, jobs);
+    merge(r, r->workers, jobs, &lr);
+    scl_link_result_dispose(&lr);
+    apply_path_ignores(&r->pub, set.cfg);
+    st = suppress(r, opts, diag);
+    if (st != SCL_OK)
+      goto cleanup;
+  }
   r->pub.seconds = now_seconds() - t0;
   *out = &r->pub;
   r = NULL;
 
 cleanup:
+  scl_cache_free(cache);
   if (r)
     scl_result_free(&r->pub);
   free(order);
@@ -593,6 +814,119 @@ void scl_result_free(scl_result *result)
   free(r->workers);
   scl_arena_dispose(&r->arena);
   free(r);
+}
+
+/* ==== merge of shards (scalint merge) =================================== */
+
+/* Moves one read shard into w (its arrays become w's vectors). */
+static void shard_to_worker(worker *w, scl_shard_data *d)
+{
+  w->findings.items = d->findings;
+  w->findings.count = w->findings.cap = d->finding_count;
+  w->notices.items = d->notices;
+  w->notices.count = w->notices.cap = d->notice_count;
+  w->summaries.items = d->summaries;
+  w->summaries.count = w->summaries.cap = d->summary_count;
+  w->scanned.items = d->scanned;
+  w->scanned.count = w->scanned.cap = d->scanned_count;
+  w->files_scanned = d->files_scanned;
+  w->bytes_scanned = d->bytes_scanned;
+  d->findings = NULL;
+  d->notices = NULL;
+  d->summaries = NULL;
+  d->scanned = NULL;
+}
+
+/* Reads every shard into its own worker slot of r and checks that they
+ * make one whole split. */
+static scl_status load_shards(run_result *r, const char *const *paths, size_t n, scl_diag *diag)
+{
+  scl_status st = SCL_OK;
+  unsigned count = 0;
+  scl_cache_key key;
+  bool *seen = NULL;
+  memset(&key, 0, sizeof(key));
+  for (size_t i = 0; i < n && st == SCL_OK; i++) {
+    worker *w = &r->workers[i];
+    scl_shard_data d;
+    st = scl_shard_read(&d, &w->out_arena, paths[i], diag);
+    if (st != SCL_OK)
+      break;
+    if (i == 0) {
+      count = d.count;
+      key = d.run_key;
+      seen = scl_xcalloc(count + 1, sizeof(bool));
+      r->pub.rules = scl_arena_alloc(&r->arena, (d.rule_count ? d.rule_count : 1) *
+                                                    sizeof(scl_rule_info));
+      if (d.rule_count)
+        memcpy(r->pub.rules, d.rules, d.rule_count * sizeof(scl_rule_info));
+      r->pub.rule_count = d.rule_count;
+    }
+    if (d.count != count || count > MAX_SHARDS)
+      st = scl_diag_set_at(diag, SCL_EINVAL, paths[i], 0, 0,
+                           "shard %u/%u is not from the same split as %s (N = %u)", d.index,
+                           d.count, paths[0], count);
+    else if (memcmp(d.run_key.bytes, key.bytes, sizeof(key.bytes)) != 0)
+      st = scl_diag_set_at(diag, SCL_EINVAL, paths[i], 0, 0,
+                           "shard %u/%u ran other rules or another config than %s", d.index,
+                           d.count, paths[0]);
+    else if (seen[d.index])
+      st = scl_diag_set_at(diag, SCL_EINVAL, paths[i], 0, 0, "shard %u/%u given twice",
+                           d.index, d.count);
+    if (st == SCL_OK) {
+      seen[d.index] = true;
+      shard_to_worker(w, &d);
+    }
+    scl_shard_data_dispose(&d);
+  }
+  for (unsigned k = 1; st == SCL_OK && k <= count; k++)
+    if (!seen[k])
+      st = scl_diag_set(diag, SCL_EINVAL, "merge: shard %u/%u is missing", k, count);
+  free(seen);
+  return st;
+}
+
+scl_status scl_merge(scl_result **out, const scl_run_opts *opts, const char *const *shard_paths,
+                     size_t shard_path_count, scl_error_fn on_error, void *payload,
+                     scl_diag *diag)
+{
+  double t0 = now_seconds();
+  settings set;
+  *out = NULL;
+  if (shard_path_count == 0 || shard_path_count > MAX_SHARDS)
+    return scl_diag_set(diag, SCL_EINVAL, "merge takes 1 to %d shard files", MAX_SHARDS);
+  scl_status st = settings_load(&set, opts, on_error, payload, diag);
+  if (st != SCL_OK)
+    return st;
+  run_result *r = result_new();
+  r->pub.fail_on = set.cfg ? set.cfg->fail_on : -1;
+  r->pub.config_path = set.cfg ? scl_arena_strdup(&r->arena, set.cfg->path) : NULL;
+  r->workers = scl_xcalloc(shard_path_count, sizeof(worker));
+  r->worker_count = (unsigned)shard_path_count;
+  for (size_t i = 0; i < shard_path_count; i++) {
+    scl_arena_init(&r->workers[i].out_arena);
+    scl_arena_init(&r->workers[i].scratch);
+  }
+  st = load_shards(r, shard_paths, shard_path_count, diag);
+  if (st != SCL_OK)
+    goto cleanup;
+  scl_link_result lr;
+  link_summaries(&lr, r, r->workers, r->worker_count);
+  merge(r, r->workers, r->worker_count, &lr);
+  scl_link_result_dispose(&lr);
+  apply_path_ignores(&r->pub, set.cfg);
+  st = suppress(r, opts, diag);
+  if (st != SCL_OK)
+    goto cleanup;
+  r->pub.seconds = now_seconds() - t0;
+  *out = &r->pub;
+  r = NULL;
+
+cleanup:
+  if (r)
+    scl_result_free(&r->pub);
+  settings_dispose(&set);
+  return st;
 }
 
 /* ==== dump ============================================================== */

@@ -61,6 +61,14 @@ typedef struct scl_tree {
   const scl_kinds *kinds;  /* borrowed: the language's table */
   scl_arena *arena;        /* borrowed: where nodes live */
   bool has_errors;         /* the parser recovered from syntax errors */
+  /* Integer values the parser computed, a side table indexed by node (both
+   * arena-owned, count entries, NULL when no node has one): has_value[i] is
+   * 1 when values[i] is node i's value. Filled only by the C front-end, for
+   * an IntegerLiteral that comes from a macro (`#define BACKLOG 5` then
+   * `listen(fd, BACKLOG)`: the node's text is "BACKLOG", its value 5).
+   * Read it through scl_tree_int_value(). */
+  int64_t *values;
+  uint8_t *has_value;
 } scl_tree;
 
 /* ---- kinds table (built by front-ends at start-up) ---- */
@@ -98,6 +106,9 @@ uint32_t scl_tree_first_child(const scl_tree *t, uint32_t node);
 uint32_t scl_tree_next_sibling(const scl_tree *t, uint32_t node);
 /* First child under field id, or SCL_NO_NODE. */
 uint32_t scl_tree_child_by_field(const scl_tree *t, uint32_t node, uint16_t field);
+/* The node's value from the side table (values/has_value); false when it
+ * has none (then only its text says what it is). */
+bool scl_tree_int_value(const scl_tree *t, uint32_t node, int64_t *out);
 /* Pointer into src and length of the node's text. */
 const char *scl_tree_text(const scl_tree *t, uint32_t node, size_t *len_out);
 const char *scl_tree_kind_name(const scl_tree *t, uint32_t node);

@@ -330,8 +330,16 @@ static int run_rule(const char *rules_dir, const char *fixtures_dir, const char 
     free(files[i]);
   }
   int bad = 0;
-  if (res->rule_count == 1)
-    bad += check_coverage(&set, &res->rules[0]);
+  const scl_rule_info *info = NULL;
+  for (size_t i = 0; i < res->rule_count; i++)
+    if (!strcmp(res->rules[i].id, id))
+      info = &res->rules[i];
+  if (info) {
+    bad += check_coverage(&set, info);
+  } else {
+    printf("  the rule %s did not load\n", id);
+    bad++;
+  }
   bad += check_findings(&set, res, id);
   for (size_t i = 0; i < res->notice_count; i++)
     printf("  notice  %s: %s: %s\n", res->notices[i].path, res->notices[i].kind,

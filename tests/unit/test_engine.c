@@ -205,11 +205,11 @@ static void test_engine__unknown_fact(void **state)
     "    pattern: \"(call) @call\"\n"
     "    where:\n"
     "      - fact: in-lop\n"
-    "      - fact: {name: in-async, through-calls: true}\n" DOC;
+    "      - fact: {name: in-function, through-calls: true}\n" DOC;
   expect_load_error("SCL900-thing-call.yaml", text,
                     ":13:15: unknown fact 'in-lop' (known facts: in-loop, in-handler");
   expect_load_error("SCL900-thing-call.yaml", text,
-                    ":14:47: fact 'in-async' does not support through-calls");
+                    ":14:50: fact 'in-function' does not support through-calls");
 }
 
 static void test_engine__undeclared_param(void **state)
@@ -786,6 +786,130 @@ static void test_engine__scan_imports_and_inside_of(void **state)
   scan_free(&res);
 }
 
+/* ---- constraints see every way a pattern matches ---- */
+
+static void test_engine__scan_every_keyword_argument(void **state)
+{
+  (void)state;
+  const char *rule = HEAD("SCL922", "kwarg", "[py]")
+    "match:\n"
+    "  py:\n"
+    "    pattern: \"(call arguments: (argument_list (keyword_argument name: (identifier) @k)))"
+    " @call\"\n"
+    "    where:\n"
+    "      - regex: {capture: k, pcre2: '^timeout$'}\n" DOC;
+  const char *src = "s.get(url, params=p, timeout=5)\n"
+                    "s.get(url, params=p)\n"
+                    "s.get(url, timeout=3, params=p)\n"
+                    "s.get(url, a=1, b=2, c=3, timeout=None)\n";
+  scan_result res;
+  scan(&res, "SCL922-kwarg.yaml", rule, SCL_LANG_PY, src);
+  expect_lines(&res, "1 3 4");
+  assert_string_equal(res.findings.items[0].message, "found s.get(url, params=p, timeout=5)");
+  assert_int_equal(res.notices.count, 0);
+  scan_free(&res);
+}
+
+static void test_engine__scan_every_object_pair(void **state)
+{
+  (void)state;
+  const char *rule =
+    "id: SCL923\nslug: pair\nlevel: warning\nlanguages: [js]\ntitle: t\n"
+    "message: \"key {{k}}\"\nwhy: w\ninstead: i\n"
+    "match:\n"
+    "  js:\n"
+    "    pattern: \"(object (pair key: (property_identifier) @k value: (number) @v)) @call\"\n"
+    "    where:\n"
+    "      - regex: {capture: k, pcre2: '^timeout$'}\n"
+    "      - compare: {capture: v, op: '>', value: 1000}\n" DOC;
+  const char *src = "f({a: 1, b: 2, timeout: 3000});\n"
+                    "f({a: 1, b: 2, c: 3000});\n"
+                    "f({a: 1, timeout: 5, c: 3000});\n";
+  scan_result res;
+  scan(&res, "SCL923-pair.yaml", rule, SCL_LANG_JS, src);
+  expect_lines(&res, "1");
+  scan_free(&res);
+}
+
+static void test_engine__scan_every_field_child(void **state)
+{
+  (void)state;
+  /* `import a, b, c` has three children under the field `name` */
+  const char *rule = HEAD("SCL924", "imp", "[py]")
+    "match:\n"
+    "  py:\n"
+    "    pattern: \"(import_statement name: (dotted_name) @m) @call\"\n"
+    "    where:\n"
+    "      - regex: {capture: m, pcre2: '^requests$'}\n"
+    "    report: m\n" DOC;
+  const char *src = "import os, sys, requests\n"
+                    "import os, sys\n"
+                    "import requests, os\n";
+  scan_result res;
+  scan(&res, "SCL924-imp.yaml", rule, SCL_LANG_PY, src);
+  expect_lines(&res, "1 3");
+  assert_int_equal(res.findings.items[0].span.start_col, 17);  /* the accepted @m */
+  scan_free(&res);
+}
+
+static void test_engine__scan_sub_matcher_every_match(void **state)
+{
+  (void)state;
+  /* has: with its own where, and the capture it accepted used after it */
+  const char *rule =
+    "id: SCL925\nslug: sub\nlevel: warning\nlanguages: [py]\ntitle: t\n"
+    "message: \"{{call}} passes {{k}}={{v}}\"\nwhy: w\ninstead: i\n"
+    "match:\n"
+    "  py:\n"
+    "    pattern: \"(function_definition name: (identifier) @call)\"\n"
+    "    where:\n"
+    "      - has:\n"
+    "          pattern: \"(call arguments: (argument_list (keyword_argument name: (identifier)"
+    " @k value: (_) @v)))\"\n"
+    "          where: [regex: {capture: k, pcre2: '^timeout$'}]\n"
+    "      - not-has:\n"
+    "          pattern: \"(call arguments: (argument_list (keyword_argument name: (identifier)"
+    " @n)))\"\n"
+    "          where: [regex: {capture: n, pcre2: '^retries$'}]\n" DOC;
+  const char *src = "def a():\n    get(u, params=p, timeout=5)\n"
+                    "def b():\n    get(u, params=p)\n"
+                    "def c():\n    get(u, timeout=1, params=p, retries=2)\n";
+  scan_result res;
+  scan(&res, "SCL925-sub.yaml", rule, SCL_LANG_PY, src);
+  expect_lines(&res, "1");
+  assert_string_equal(res.findings.items[0].message, "a passes timeout=5");
+  scan_free(&res);
+}
+
+static void test_engine__scan_match_cap_notice(void **state)
+{
+  (void)state;
+  const char *rule = HEAD("SCL926", "many-ways", "[py]")
+    "match:\n"
+    "  py:\n"
+    "    pattern: \"(call arguments: (argument_list (keyword_argument name: (identifier) @k)))"
+    " @call\"\n"
+    "    where:\n"
+    "      - regex: {capture: k, pcre2: '^timeout$'}\n" DOC;
+  /* line 1: timeout is the 300th keyword argument, past the cap; line 2: the 3rd */
+  size_t cap = 300 * 12 + 64;
+  char *src = malloc(cap);
+  size_t n = (size_t)snprintf(src, cap, "f(");
+  for (int i = 0; i < 299; i++)
+    n += (size_t)snprintf(src + n, cap - n, "a%d=0, ", i);
+  n += (size_t)snprintf(src + n, cap - n, "timeout=1)\nf(a=0, b=0, timeout=1)\n");
+  scan_result res;
+  scan(&res, "SCL926-many-ways.yaml", rule, SCL_LANG_PY, src);
+  expect_lines(&res, "2");
+  assert_int_equal(res.notices.count, 1);
+  assert_string_equal(res.notices.items[0].kind, "limit");
+  assert_string_equal(res.notices.items[0].message,
+                      "SCL926: a pattern matches line 1 in too many ways (cap 256); the rest "
+                      "were not checked against its constraints");
+  scan_free(&res);
+  free(src);
+}
+
 static void write_file(const char *path, const char *text)
 {
   FILE *f = fopen(path, "w");
@@ -857,6 +981,159 @@ static int teardown(void **state)
   return 0;
 }
 
+static void test_engine__scan_path_constraint(void **state)
+{
+  (void)state;
+  const char *on = HEAD("SCL930", "path", "[py]")
+    "match:\n"
+    "  py:\n"
+    "    pattern: \"(call) @call\"\n"
+    "    where:\n"
+    "      - path: '^src/t\\.x$'\n" DOC;
+  const char *off = HEAD("SCL931", "notpath", "[py]")
+    "match:\n"
+    "  py:\n"
+    "    pattern: \"(call) @call\"\n"
+    "    where:\n"
+    "      - not-path: '(^|/)src/'\n" DOC;
+  scan_result res;
+  scan(&res, "SCL930-path.yaml", on, SCL_LANG_PY, "f()\n");
+  expect_lines(&res, "1");
+  scan_free(&res);
+  scan(&res, "SCL931-notpath.yaml", off, SCL_LANG_PY, "f()\n");
+  expect_lines(&res, "");
+  scan_free(&res);
+}
+
+static void test_engine__scan_fact_loop_option(void **state)
+{
+  (void)state;
+  const char *rule = HEAD("SCL932", "loopopt", "[py]")
+    "match:\n"
+    "  py:\n"
+    "    pattern: \"(call function: (identifier) @f) @call\"\n"
+    "    where:\n"
+    "      - regex: {capture: f, pcre2: '^q$'}\n"
+    "      - fact:\n"
+    "          name: in-loop\n"
+    "          through-calls: true\n"
+    "          not-loop: {pattern: \"(while_statement) @w\", where: [{regex: {capture: w, pcre2: '^while True'}}]}\n"
+    DOC;
+  const char *src = "def helper():\n"          /* 1 */
+                    "    q()\n"                 /* 2: via per_item's for loop */
+                    "def retry():\n"
+                    "    q()\n"                 /* 4: only from a while True loop */
+                    "def worker():\n"
+                    "    while True:\n"
+                    "        helper()\n"
+                    "        retry()\n"
+                    "        q()\n"             /* 9: directly in while True */
+                    "def per_item(xs):\n"
+                    "    for x in xs:\n"
+                    "        helper()\n"
+                    "        while True:\n"
+                    "            q()\n";        /* 14: the outer for counts */
+  scan_result res;
+  scan(&res, "SCL932-loopopt.yaml", rule, SCL_LANG_PY, src);
+  expect_lines(&res, "2 14");
+  assert_int_equal(res.findings.items[0].related_count, 2);
+  assert_int_equal(res.findings.items[0].related[0].span.start_line, 11);
+  scan_free(&res);
+}
+
+static void test_engine__scan_in_async_through_calls(void **state)
+{
+  (void)state;
+  const char *rule = HEAD("SCL933", "asyncthrough", "[py]")
+    "match:\n"
+    "  py:\n"
+    "    pattern: \"(call function: (attribute) @f) @call\"\n"
+    "    where:\n"
+    "      - regex: {capture: f, pcre2: '^time\\.sleep$'}\n"
+    "      - fact: {name: in-async, through-calls: true}\n" DOC;
+  const char *src = "import time\n"
+                    "def nap():\n"
+                    "    time.sleep(1)\n"        /* 3: called from an async def */
+                    "def off():\n"
+                    "    time.sleep(1)\n"        /* 5: only from a lambda */
+                    "def sync_only():\n"
+                    "    time.sleep(1)\n"        /* 7: never from async */
+                    "async def handler(loop):\n"
+                    "    nap()\n"
+                    "    await loop.run_in_executor(None, lambda: off())\n"
+                    "    time.sleep(2)\n"        /* 11: directly */
+                    "def main():\n"
+                    "    sync_only()\n";
+  scan_result res;
+  scan(&res, "SCL933-asyncthrough.yaml", rule, SCL_LANG_PY, src);
+  expect_lines(&res, "3 11");
+  assert_int_equal(res.findings.items[0].related_count, 2);
+  scan_free(&res);
+}
+
+static void test_engine__scan_c_macro_value_and_decl_name(void **state)
+{
+  (void)state;
+  const char *cmp = HEAD("SCL934", "macroval", "[c]")
+    "match:\n"
+    "  c:\n"
+    "    pattern: \"(CallExpr . (DeclRefExpr) @fn . (_) (IntegerLiteral) @n .) @call\"\n"
+    "    where:\n"
+    "      - regex: {capture: fn, pcre2: '^listen$'}\n"
+    "      - compare: {capture: n, op: '<', value: 128}\n" DOC;
+  const char *src = "int listen(int, int);\n"
+                    "#define SMALL 5\n"
+                    "#define BIG 4096\n"
+                    "void f(int fd) {\n"
+                    "  listen(fd, SMALL);\n"   /* 5 */
+                    "  listen(fd, BIG);\n"
+                    "  listen(fd, 7);\n"       /* 7 */
+                    "}\n";
+  scan_result res;
+  scan(&res, "SCL934-macroval.yaml", cmp, SCL_LANG_C, src);
+  expect_lines(&res, "5 7");
+  scan_free(&res);
+
+  const char *names = HEAD("SCL935", "declname", "[c]")
+    "match:\n"
+    "  c:\n"
+    "    pattern: \"(CallExpr . (DeclRefExpr) @fn . (DeclRefExpr) @buf) @call\"\n"
+    "    where:\n"
+    "      - regex: {capture: fn, pcre2: '^strcat$'}\n"
+    "      - not-inside: {pattern: \"(CompoundStmt (DeclStmt (VarDecl name: (DeclName) @buf)))\"}\n"
+    DOC;
+  const char *src2 = "char *strcat(char *, const char *);\n"
+                     "char g[64];\n"
+                     "void h(const char *s) {\n"
+                     "  char loc[8];\n"
+                     "  strcat(loc, s);\n"
+                     "  strcat(g, s);\n"      /* 6 */
+                     "}\n";
+  scan(&res, "SCL935-declname.yaml", names, SCL_LANG_C, src2);
+  expect_lines(&res, "6");
+  scan_free(&res);
+}
+
+static void test_engine__fact_option_errors(void **state)
+{
+  (void)state;
+  const char *text = HEAD("SCL936", "factopt", "[py]")
+    "match:\n"
+    "  py:\n"
+    "    pattern: \"(call) @call\"\n"
+    "    where:\n"
+    "      - fact: {name: in-handler, loop: {pattern: \"(for_statement)\"}}\n"
+    "      - fact: {name: in-loop, loop: {pattern: \"(for_statement)\"}, not-loop: {pattern: \"(for_statement)\"}}\n"
+    "      - path: '('\n" DOC;
+  scl_ruleset *rs = NULL;
+  errors e;
+  assert_int_equal(load(&rs, "rules/SCL936-factopt.yaml", text, &e), SCL_ERULE);
+  assert_true(has_error(&e, "only allowed with the fact 'in-loop'"));
+  assert_true(has_error(&e, "at most one of 'loop' and 'not-loop'"));
+  assert_true(has_error(&e, "bad regex"));
+  scl_ruleset_free(rs);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -888,8 +1165,18 @@ int main(void)
     cmocka_unit_test(test_engine__scan_c),
     cmocka_unit_test(test_engine__parse_int_literals),
     cmocka_unit_test(test_engine__scan_imports_and_inside_of),
+    cmocka_unit_test(test_engine__scan_every_keyword_argument),
+    cmocka_unit_test(test_engine__scan_every_object_pair),
+    cmocka_unit_test(test_engine__scan_every_field_child),
+    cmocka_unit_test(test_engine__scan_sub_matcher_every_match),
+    cmocka_unit_test(test_engine__scan_match_cap_notice),
     cmocka_unit_test(test_engine__add_path_directory),
     cmocka_unit_test(test_engine__builtin_rules_compile),
+    cmocka_unit_test(test_engine__scan_path_constraint),
+    cmocka_unit_test(test_engine__scan_fact_loop_option),
+    cmocka_unit_test(test_engine__scan_in_async_through_calls),
+    cmocka_unit_test(test_engine__scan_c_macro_value_and_decl_name),
+    cmocka_unit_test(test_engine__fact_option_errors),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -107,7 +107,8 @@ static void test_facts__names_round_trip(void **state)
   assert_int_equal(scl_fact_parse("in-loops"), -1);
   assert_true(scl_fact_allows_through_calls(SCL_FACT_IN_LOOP));
   assert_true(scl_fact_allows_through_calls(SCL_FACT_IN_HANDLER));
-  assert_false(scl_fact_allows_through_calls(SCL_FACT_IN_ASYNC));
+  assert_true(scl_fact_allows_through_calls(SCL_FACT_IN_ASYNC));
+  assert_false(scl_fact_allows_through_calls(SCL_FACT_IN_FUNCTION));
 }
 
 /* ==== Python ============================================================ */

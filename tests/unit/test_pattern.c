@@ -16,6 +16,7 @@
 #include "engine/pattern.h"
 #include "syntax/tree.h"
 #include "util/arena.h"
+#include "util/limits.h"
 
 /* ==== fixture =========================================================== */
 
@@ -719,6 +720,166 @@ static void test_pattern__error_null_argument(void **state)
   assert_null(p);
 }
 
+/* ==== every match (scl_pattern_match_each) ============================== */
+
+/*
+ * offers - what an accept function saw: each offered match as
+ * "name=node,..." (captures in binding order), matches separated by "; ".
+ *   accept_at  accept the offer with this 1-based index; 0 = accept none
+ */
+typedef struct offers {
+  char text[1024];
+  size_t len;
+  unsigned count;
+  unsigned accept_at;
+} offers;
+
+static bool record_offer(const scl_captures *caps, void *payload)
+{
+  offers *o = payload;
+  o->count++;
+  for (unsigned i = 0; i < caps->count && o->len < sizeof(o->text) - 64; i++) {
+    int n = snprintf(o->text + o->len, sizeof(o->text) - o->len, "%s%s=%u",
+                     i ? "," : (o->count > 1 ? "; " : ""), caps->items[i].name,
+                     (unsigned)caps->items[i].node);
+    o->len += (size_t)n;
+  }
+  return o->count == o->accept_at;
+}
+
+/* Runs scl_pattern_match_each with a fresh recorder; returns its result. */
+static bool each(fixture *f, const char *text, uint32_t node, scl_captures *caps, offers *o,
+                 unsigned accept_at, bool *capped)
+{
+  memset(o, 0, sizeof(*o));
+  o->accept_at = accept_at;
+  return scl_pattern_match_each(capped, compile_ok(f, text), &f->tree, node, caps, record_offer,
+                                o);
+}
+
+static void test_pattern__each_sequence_positions(void **state)
+{
+  fixture *f = *state;
+  offers o;
+  bool capped = true;
+  scl_captures caps = { .count = 0 };
+  BUILD(f, "foo(a, b, a)", call_rows);
+  /* every position in tree order; none accepted: caps untouched */
+  assert_false(each(f, "(argument_list (identifier) @x)", 2, &caps, &o, 0, &capped));
+  assert_string_equal(o.text, "x=4; x=6; x=8");
+  assert_false(capped);
+  assert_int_equal(caps.count, 0);
+  /* two items: the outer (first) item varies slowest */
+  assert_false(each(f, "(argument_list (identifier) @x (identifier) @y)", 2, &caps, &o, 0, NULL));
+  assert_string_equal(o.text, "x=4,y=6; x=4,y=8; x=6,y=8");
+  /* stop at the second offer: caps holds that match */
+  assert_true(each(f, "(argument_list (identifier) @x (identifier) @y)", 2, &caps, &o, 2,
+                   &capped));
+  assert_false(capped);
+  assert_int_equal(o.count, 2);
+  assert_int_equal(caps.count, 2);
+  assert_int_equal(scl_captures_get(&caps, "x"), 4);
+  assert_int_equal(scl_captures_get(&caps, "y"), 8);
+  /* the first offer is what scl_pattern_match finds */
+  caps.count = 0;
+  assert_true(matches(f, "(argument_list (identifier) @x (identifier) @y)", 2, &caps));
+  assert_int_equal(scl_captures_get(&caps, "y"), 6);
+}
+
+static void test_pattern__each_capture_free_parts_offered_once(void **state)
+{
+  fixture *f = *state;
+  offers o;
+  BUILD(f, "foo(a, b, a)", call_rows);
+  /* the capture-free first item could sit on a or b before y = 8: one offer */
+  assert_false(each(f, "(argument_list (identifier) (identifier) @y)", 2, NULL, &o, 0, NULL));
+  assert_string_equal(o.text, "y=6; y=8");
+  /* no capture at all: one offer */
+  assert_false(each(f, "(argument_list (identifier))", 2, NULL, &o, 0, NULL));
+  assert_int_equal(o.count, 1);
+  /* anchors keep their meaning */
+  assert_false(each(f, "(argument_list (identifier) @x . (identifier) @y)", 2, NULL, &o, 0,
+                    NULL));
+  assert_string_equal(o.text, "x=4,y=6; x=6,y=8");
+  assert_false(each(f, "(argument_list (identifier) @x .)", 2, NULL, &o, 0, NULL));
+  assert_string_equal(o.text, "x=8");
+  assert_false(each(f, "(argument_list . (identifier) @x)", 2, NULL, &o, 0, NULL));
+  assert_string_equal(o.text, "x=4");
+  /* metavariables: only the positions with the same text */
+  assert_false(each(f, "(argument_list (identifier) @v (identifier) @v)", 2, NULL, &o, 0, NULL));
+  assert_string_equal(o.text, "v=4");
+}
+
+static void test_pattern__each_field_children(void **state)
+{
+  fixture *f = *state;
+  offers o;
+  scl_captures caps = { .count = 0 };
+  BUILD(f, "g(1)(z)", twofield_rows);
+  assert_false(each(f, "(call arguments: (argument_list) @args)", 0, &caps, &o, 0, NULL));
+  assert_string_equal(o.text, "args=2; args=4");
+  /* the field's later children are tried once a later item fails */
+  assert_false(each(f, "(call arguments: (argument_list (_) @x) @args function: (_) @fn)", 0,
+                    &caps, &o, 0, NULL));
+  assert_string_equal(o.text, "args=2,x=3,fn=1; args=4,x=5,fn=1");
+  assert_true(each(f, "(call arguments: (argument_list) @args)", 0, &caps, &o, 2, NULL));
+  assert_int_equal(scl_captures_get(&caps, "args"), 4);
+}
+
+static void test_pattern__each_alternatives(void **state)
+{
+  fixture *f = *state;
+  offers o;
+  BUILD(f, "foo(a, b, a)", call_rows);
+  /* in the order written, each alternative with all of its own matches */
+  assert_false(each(f, "(call function: [(identifier) @a (_) @b (integer) @c])", 0, NULL, &o, 0,
+                    NULL));
+  assert_string_equal(o.text, "a=1; b=1");
+  assert_false(each(f, "[(argument_list (identifier) @x) (argument_list (_) @y .)]", 2, NULL,
+                     &o, 0, NULL));
+  assert_string_equal(o.text, "x=4; x=6; x=8; y=8");
+  /* capture-free alternatives under a capture are one way to match */
+  assert_false(each(f, "(argument_list [(identifier) (_)] @x .)", 2, NULL, &o, 0, NULL));
+  assert_string_equal(o.text, "x=8");
+}
+
+static void test_pattern__each_cap(void **state)
+{
+  fixture *f = *state;
+  enum { KIDS = 1000 };
+  row rows[KIDS + 1];
+  rows[0] = (row)N(0, "module", NULL, 0, KIDS);
+  for (uint32_t i = 1; i <= KIDS; i++)
+    rows[i] = (row)N(1, "identifier", NULL, i - 1, i);
+  char src[KIDS + 1];
+  memset(src, 'a', KIDS);
+  src[KIDS] = '\0';
+  build(f, src, rows, KIDS + 1);
+  offers o;
+  bool capped = false;
+  scl_captures caps = { .count = 0 };
+  /* the offers stop at the cap, reported as such */
+  assert_false(each(f, "(module (identifier) @x)", 0, &caps, &o, 0, &capped));
+  assert_int_equal(o.count, SCL_MAX_PATTERN_MATCHES);
+  assert_true(capped);
+  assert_int_equal(caps.count, 0);
+  /* the last offer within the cap can still be accepted */
+  assert_true(each(f, "(module (identifier) @x)", 0, &caps, &o, SCL_MAX_PATTERN_MATCHES,
+                   &capped));
+  assert_false(capped);
+  assert_int_equal(scl_captures_get(&caps, "x"), SCL_MAX_PATTERN_MATCHES);
+  /* a search that never completes a match stops at the step cap */
+  caps.count = 0;
+  assert_false(each(f, "(module (identifier) @x (identifier) @y (integer))", 0, &caps, &o, 0,
+                    &capped));
+  assert_int_equal(o.count, 0);
+  assert_true(capped);
+  assert_int_equal(caps.count, 0);
+  /* no match at all is not a cap */
+  assert_false(each(f, "(module (integer) @x)", 0, &caps, &o, 0, &capped));
+  assert_false(capped);
+}
+
 #define CASE(name) cmocka_unit_test_setup_teardown(test_pattern__##name, setup, teardown)
 
 int main(void)
@@ -745,6 +906,11 @@ int main(void)
     CASE(metavariable_prebound),
     CASE(captures_full_fails),
     CASE(capture_names),
+    CASE(each_sequence_positions),
+    CASE(each_capture_free_parts_offered_once),
+    CASE(each_field_children),
+    CASE(each_alternatives),
+    CASE(each_cap),
     CASE(root_kinds),
     CASE(error_unknown_kind),
     CASE(error_unknown_kind_hints),

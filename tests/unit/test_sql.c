@@ -77,7 +77,9 @@ static void test_sql__create_table_shapes(void **state)
   assert_text(&p.tree, "identifier", "table", 0, "customers");
   assert_text(&p.tree, "table_constraint", "", 0,
               "FOREIGN KEY (coupon_id) REFERENCES coupons(id)");
-  assert_non_null(text_of(&p.tree, "primary_key", "", 0));
+  char *pk = text_of(&p.tree, "primary_key", "", 0);
+  assert_non_null(pk);
+  free(pk);
   /* rows are 0-based: the table name is on the second line */
   for (uint32_t i = 0; i < p.tree.count; i++)
     if (!strcmp(scl_tree_kind_name(&p.tree, i), "create_table"))
