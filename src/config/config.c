@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "config/config_int.h"
+#include "util/text.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "yaml/ydoc.h"
@@ -42,35 +43,10 @@ void scl_config__error(scl_config_reporter *rep, scl_status status, unsigned lin
   rep->error_count++;
 }
 
-unsigned scl_config__distance(const char *a, const char *b)
-{
-  enum { LIMIT = 64 };
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > LIMIT || lb > LIMIT)
-    return 1000;
-  unsigned row[LIMIT + 1];
-  for (size_t j = 0; j <= lb; j++)
-    row[j] = (unsigned)j;
-  for (size_t i = 1; i <= la; i++) {
-    unsigned diag = row[0];  /* row[j - 1] of the previous row */
-    row[0] = (unsigned)i;
-    for (size_t j = 1; j <= lb; j++) {
-      unsigned above = row[j];
-      unsigned best = diag + (a[i - 1] == b[j - 1] ? 0u : 1u);
-      if (above + 1 < best)
-        best = above + 1;
-      if (row[j - 1] + 1 < best)
-        best = row[j - 1] + 1;
-      row[j] = best;
-      diag = above;
-    }
-  }
-  return row[lb];
-}
 
 bool scl_config__is_close(const char *got, const char *want, unsigned *distance_out)
 {
-  unsigned d = scl_config__distance(got, want);
+  unsigned d = scl_edit_distance(got, want);
   *distance_out = d;
   return d <= 2 && d * 3 <= strlen(want) + 2;
 }

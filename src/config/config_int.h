@@ -1,6 +1,6 @@
 /*
  * config_int.h - what the files of src/config/ share and nobody else sees:
- * error reporting at a config file's line:col and the edit distance behind
+ * error reporting at a config file's line:col and the closeness test behind
  * every "did you mean".
  */
 #ifndef SCL_CONFIG_CONFIG_INT_H
@@ -29,10 +29,6 @@ void scl_config__error(scl_config_reporter *rep, scl_status status, unsigned lin
   __attribute__((format(printf, 5, 6)))
 #endif
   ;
-
-/* Levenshtein distance of two short strings; strings longer than 64 bytes
- * count as far apart (a large number). */
-unsigned scl_config__distance(const char *a, const char *b);
 
 /* True when a typo of `want` is a plausible reading of `got`: distance at
  * most 2 and at most a third of want's length (rounded up). */

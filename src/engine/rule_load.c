@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "engine/rule.h"
+#include "util/text.h"
 #include "util/buf.h"
 #include "yaml/ydoc.h"
 
@@ -55,29 +56,6 @@ void scl_loader__error(scl_loader *ld, unsigned line, unsigned col, const char *
   ld->error_count++;
 }
 
-/* Edit distance of two short strings (keys), capped: longer inputs are
- * simply "far". Iterative, two rows on the stack. */
-static unsigned edit_distance(const char *a, const char *b)
-{
-  enum { MAXLEN = 40 };
-  size_t la = strlen(a), lb = strlen(b);
-  if (la > MAXLEN || lb > MAXLEN)
-    return 99;
-  unsigned prev[MAXLEN + 1], cur[MAXLEN + 1];
-  for (size_t j = 0; j <= lb; j++)
-    prev[j] = (unsigned)j;
-  for (size_t i = 1; i <= la; i++) {
-    cur[0] = (unsigned)i;
-    for (size_t j = 1; j <= lb; j++) {
-      unsigned sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-      unsigned del = prev[j] + 1, ins = cur[j - 1] + 1;
-      unsigned m = sub < del ? sub : del;
-      cur[j] = m < ins ? m : ins;
-    }
-    memcpy(prev, cur, sizeof(unsigned) * (lb + 1));
-  }
-  return prev[lb];
-}
 
 void scl_loader__check_keys(scl_loader *ld, const scl_ynode *map, const char *const *allowed)
 {
@@ -91,7 +69,7 @@ void scl_loader__check_keys(scl_loader *ld, const scl_ynode *map, const char *co
         known = true;
         break;
       }
-      unsigned d = edit_distance(k->text, allowed[j]);
+      unsigned d = scl_edit_distance(k->text, allowed[j]);
       if (d < best && d * 3 <= strlen(allowed[j]) + 1) {
         best = d;
         close = allowed[j];
