@@ -110,6 +110,8 @@ typedef struct scl_rule_info {
   const char *doc;
   const char *help_uri;
   const char *origin;  /* "builtin" or the rule file's path */
+  const char *prefilter; /* `scalint explain`: per language, the tokens a file needs
+                          * to be parsed for this rule ("py: ..." lines); NULL in scans */
 } scl_rule_info;
 
 #endif

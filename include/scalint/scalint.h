@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "scalint/finding.h"
@@ -80,6 +81,8 @@ typedef struct scl_run_opts {
   /* cost (bench/README.md) */
   bool parse_only;          /* parse and convert every file, match nothing: the benchmark's floor */
   scl_c_mode c_mode;        /* how C files are parsed */
+  bool no_prefilter;        /* parse every file, even those no rule can match */
+  uint64_t parse_timeout_us; /* per-file parse time limit; 0 = by file size (docs/robustness.md) */
 } scl_run_opts;
 
 /*
@@ -102,6 +105,7 @@ typedef struct scl_result {
   bool has_baseline;         /* findings carry baseline_state */
   size_t cache_hits;         /* files whose results came from the cache */
   size_t cache_misses;       /* files scanned with the cache on but not found in it */
+  size_t files_prefiltered;  /* files read but not parsed: no rule can match them */
 } scl_result;
 
 /* Zeroes opts. */

@@ -54,6 +54,7 @@ typedef struct cli {
   const char *cache_dir;       /* --cache-dir DIR */
   bool no_cache;
   bool parse_only;             /* --parse-only (hidden): the benchmark's floor */
+  bool no_prefilter;           /* --no-prefilter */
   int c_mode;                  /* --c-mode: scl_c_mode */
   unsigned shard_index, shard_count;  /* --shard K/N; count 0 = not sharded */
   bool format_given;
@@ -110,6 +111,7 @@ static const char usage_text[] =
   "      --cache-dir DIR    keep per-file results in DIR (default:\n"
   "                         $XDG_CACHE_HOME/scalint or ~/.cache/scalint)\n"
   "      --no-cache         neither read nor write the cache\n"
+  "      --no-prefilter     parse every file, also those no rule can match\n"
   "      --shard K/N        scan share K of N (1-based) and write it to -o FILE\n"
   "                         for `scalint merge` (docs/ci-scale.md)\n"
   "  -h, --help             this help\n"
@@ -308,6 +310,8 @@ static void parse_args(cli *c, int argc, char **argv)
       c->cache_dir = opt_value(argc, argv, &i, "--cache-dir");
     } else if (is_opt(a, "--no-cache", NULL)) {
       c->no_cache = true;
+    } else if (is_opt(a, "--no-prefilter", NULL)) {
+      c->no_prefilter = true;
     } else if (is_opt(a, "--parse-only", NULL)) {
       c->parse_only = true;
     } else if (is_opt(a, "--c-mode", NULL)) {
@@ -367,6 +371,7 @@ static void fill_opts(scl_run_opts *o, const cli *c)
   o->no_cache = c->no_cache;
   o->parse_only = c->parse_only;
   o->c_mode = (scl_c_mode)c->c_mode;
+  o->no_prefilter = c->no_prefilter;
 }
 
 /* The cache directory when --cache-dir is not given: $XDG_CACHE_HOME/scalint,
@@ -705,6 +710,8 @@ static int cmd_explain(cli *c)
     putchar('\n');
   if (r->help_uri)
     printf("\nSee: %s\n", r->help_uri);
+  if (r->prefilter && *r->prefilter)
+    printf("\nPrefilter (a file is parsed for this rule only if it has):\n%s\n", r->prefilter);
   scl_result_free(res);
   return EXIT_CLEAN;
 }

@@ -120,6 +120,8 @@ struct scl_constraint {
  *   alts           alternatives of an `any:` matcher
  *   check          a built-in check's name (`check: fk-without-index`); such a
  *                  matcher has no pattern and is run once per file
+ *   plan           per grammar, what compiling worked out to save scan work
+ *                  (plan.h); NULL for a matcher without a pattern there
  */
 struct scl_matcher {
   const char *pattern;
@@ -136,6 +138,7 @@ struct scl_matcher {
   unsigned of_line, of_col;
   scl_matcher *alts;
   size_t alt_count;
+  struct scl_mplan *plan[SCL_LANG_COUNT];
 };
 
 typedef struct scl_param {
@@ -150,6 +153,8 @@ typedef struct scl_param {
  *   message    the message template ({{capture}}, {{capture.line}}, {{param.N}})
  *   match      one matcher per language key the rule lists (NULL otherwise)
  *   is_kept    survives scl_ruleset_filter
+ *   prefilter  the rule file's `prefilter:` tokens per language key (NULL:
+ *              none declared, the prefilter derives them; prefilter.h)
  */
 typedef struct scl_rule {
   scl_rule_info info;
@@ -159,6 +164,8 @@ typedef struct scl_rule {
   size_t param_count;
   scl_matcher *match[SCL_KEY_COUNT];
   bool is_kept;
+  const char **prefilter[SCL_KEY_COUNT];
+  size_t prefilter_count[SCL_KEY_COUNT];
 } scl_rule;
 
 /* scl_dispatch_entry - one top-level alternative of one rule to try at a node. */

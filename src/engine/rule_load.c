@@ -141,7 +141,7 @@ static const char **get_string_list(scl_loader *ld, const scl_ynode *map, const 
 
 static const char *const top_keys[] = {"id",     "slug",   "level",      "languages", "title",
                                        "message", "why",   "instead",    "params",    "references",
-                                       "tags",    "match", "doc",        NULL};
+                                       "tags",    "match", "doc",        "prefilter", NULL};
 static const char *const required_keys[] = {"id",      "slug",    "level", "languages", "title",
                                             "message", "why",     "instead", "match",   "doc",
                                             NULL};
@@ -381,6 +381,77 @@ static void parse_match(scl_loader *ld, const scl_ynode *root, scl_rule *rule,
   }
 }
 
+/* ---- prefilter ---- */
+
+/* A declared token must be long enough to say something and short enough
+ * for the scanner's exact sets. */
+#define PREFILTER_TOKEN_MIN 2
+#define PREFILTER_TOKEN_MAX 128
+
+static const char **prefilter_tokens(scl_loader *ld, const scl_ynode *v, size_t *n)
+{
+  *n = 0;
+  if (v->type != SCL_YNODE_SEQUENCE || v->item_count == 0) {
+    scl_loader__error(ld, v->line, v->col,
+                      "'prefilter' must be a non-empty list of tokens, or a mapping from "
+                      "language to such a list, got %s",
+                      scl_ynode_type_name(v));
+    return NULL;
+  }
+  const char **out = scl_arena_alloc(&ld->rs->arena, sizeof(char *) * v->item_count);
+  for (size_t i = 0; i < v->item_count; i++) {
+    const scl_ynode *it = v->items[i];
+    if (it->type != SCL_YNODE_SCALAR || it->text_len < PREFILTER_TOKEN_MIN ||
+        it->text_len > PREFILTER_TOKEN_MAX || memchr(it->text, '\0', it->text_len)) {
+      scl_loader__error(ld, it->line, it->col,
+                        "'prefilter' tokens must be strings of %d to %d characters",
+                        PREFILTER_TOKEN_MIN, PREFILTER_TOKEN_MAX);
+      continue;
+    }
+    out[(*n)++] = scl_arena_strndup(&ld->rs->arena, it->text, it->text_len);
+  }
+  return out;
+}
+
+/*
+ * `prefilter: [tok, ...]` (every language the rule lists) or
+ * `prefilter: { py: [...], js: [...] }`: a file of that language is parsed
+ * for this rule only if it contains one of the tokens (prefilter.h).
+ */
+static void parse_prefilter(scl_loader *ld, const scl_ynode *root, scl_rule *rule,
+                            const bool listed[SCL_KEY_COUNT])
+{
+  const scl_ynode *v = scl_ynode_get(root, "prefilter");
+  if (!v)
+    return;
+  if (v->type != SCL_YNODE_MAPPING) {
+    size_t n = 0;
+    const char **toks = prefilter_tokens(ld, v, &n);
+    for (int key = 0; key < SCL_KEY_COUNT && toks; key++)
+      if (listed[key]) {
+        rule->prefilter[key] = toks;
+        rule->prefilter_count[key] = n;
+      }
+    return;
+  }
+  for (size_t i = 0; i < v->pair_count; i++) {
+    const scl_ynode *k = v->pairs[i].key;
+    int key = scl_rule__key_parse(k->text);
+    if (key < 0 || !listed[key]) {
+      scl_loader__error(ld, k->line, k->col,
+                        "'prefilter' has an entry for '%s', which 'languages' does not list",
+                        k->text);
+      continue;
+    }
+    size_t n = 0;
+    const char **toks = prefilter_tokens(ld, v->pairs[i].value, &n);
+    if (toks) {
+      rule->prefilter[key] = toks;
+      rule->prefilter_count[key] = n;
+    }
+  }
+}
+
 /* ---- the rule ---- */
 
 static void build_rule(scl_loader *ld, const scl_ynode *root, bool is_builtin)
@@ -414,6 +485,7 @@ static void build_rule(scl_loader *ld, const scl_ynode *root, bool is_builtin)
   parse_params(ld, root, rule);
   unsigned before = ld->error_count;
   parse_match(ld, root, rule, listed);
+  parse_prefilter(ld, root, rule, listed);
   /* references are only checked on matchers that loaded cleanly, so one
    * mistake is not reported twice */
   if (ld->error_count == before)

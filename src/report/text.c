@@ -419,6 +419,13 @@ scl_status scl_report__text_end(scl_report_ctx *ctx, scl_diag *diag)
       st->has_output = true;
       st->ends_blank = true;
     }
+    if (ctx->result->files_prefiltered) {
+      fprintf(out, "%zu of %zu files not parsed: no rule can match them (--no-prefilter parses "
+                   "all)\n\n",
+              ctx->result->files_prefiltered, ctx->result->files_scanned);
+      st->has_output = true;
+      st->ends_blank = true;
+    }
   }
 
   for (size_t i = 0; i < ctx->result->notice_count; i++) {

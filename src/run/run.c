@@ -19,16 +19,20 @@
 #include "config/config.h"
 #include "discover/discover.h"
 #include "engine/engine.h"
+#include "engine/prefilter.h"
 #include "engine/regex.h"
 #include "frontend/dump.h"
 #include "frontend/frontend.h"
 #include "link/link.h"
+#include "link/wanted.h"
 #include "run/shard.h"
 #include "scalint/scalint.h"
 #include "suppress/suppress.h"
 #include "util/alloc.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/limits.h"
+#include "util/litset.h"
 #include "util/vec.h"
 
 /* Upper bound on worker threads: beyond this, memory for per-worker parsers
@@ -195,6 +199,33 @@ static void copy_rule_infos(run_result *r, const scl_ruleset *rs)
   }
 }
 
+/* Each rule's prefilter condition per language, for `scalint explain`. */
+static void describe_prefilter(run_result *r, const scl_ruleset *rs)
+{
+  static const scl_lang langs[] = {SCL_LANG_PY, SCL_LANG_JS, SCL_LANG_TS, SCL_LANG_C,
+                                   SCL_LANG_SQL};
+  scl_prefilter *pf = NULL;
+  if (scl_prefilter_new(&pf, rs, NULL) != SCL_OK)
+    return;
+  for (size_t i = 0; i < r->pub.rule_count; i++) {
+    scl_buf b;
+    scl_buf_init(&b, 1u << 20);
+    for (size_t k = 0; k < sizeof(langs) / sizeof(langs[0]); k++) {
+      const char *text = scl_prefilter_describe(pf, r->pub.rules[i].id, langs[k]);
+      if (!text)
+        continue;
+      scl_buf_printf(&b, "%s%s: %s%s", b.len ? "\n" : "", scl_lang_name(langs[k]),
+                     strcmp(text, "TRUE") ? text : "(none: every file is parsed)",
+                     scl_prefilter_is_active(pf, langs[k]) ? ""
+                                                           : " [not filtered: another rule "
+                                                             "needs every file]");
+    }
+    r->pub.rules[i].prefilter = scl_arena_strdup(&r->arena, scl_buf_cstr(&b));
+    scl_buf_dispose(&b);
+  }
+  scl_prefilter_free(pf);
+}
+
 scl_status scl_rules_list(scl_result **out, const scl_run_opts *opts, scl_error_fn on_error,
                           void *payload, scl_diag *diag)
 {
@@ -210,6 +241,7 @@ scl_status scl_rules_list(scl_result **out, const scl_run_opts *opts, scl_error_
     return st;
   run_result *r = result_new();
   copy_rule_infos(r, rs);
+  describe_prefilter(r, rs);
   scl_ruleset_free(rs);
   if (!opts->no_unused_suppressions)
     scl_suppress_add_rule_info(&r->pub, &r->arena);
@@ -223,11 +255,14 @@ scl_status scl_rules_list(scl_result **out, const scl_run_opts *opts, scl_error_
  * scan_shared - what all workers read, plus the next-file counter.
  *   order   indices into sources, largest file first, so a big file picked
  *           last does not leave one core busy while the others idle
+ *   pf      the prefilter, or NULL when this pass parses every file it gets
  */
 typedef struct scan_shared {
   const scl_ruleset *rs;
+  const scl_prefilter *pf;
   const scl_source_list *sources;
   const size_t *order;
+  size_t order_count;
   size_t max_file_bytes;
   scl_cache *cache;      /* NULL: no incremental cache */
   bool parse_only;       /* parse and convert, match nothing (the benchmark's floor) */
@@ -245,6 +280,7 @@ typedef struct worker {
   scl_notice_vec notices;
   SCL_VEC(scl_file_summary) summaries; /* files with calls, deferred or keyed findings */
   SCL_VEC(const char *) scanned; /* paths parsed and matched (borrowed from sources) */
+  SCL_VEC(size_t) prefiltered;   /* indices into sources: read, not parsed (no rule wants them) */
   size_t files_scanned;
   size_t bytes_scanned;
   scl_status fatal;      /* a frontend could not be created */
@@ -341,6 +377,11 @@ static void scan_one(worker *w, scl_frontend *fe, const scl_source *src)
     add_notice(w, src->path, SCL_LEVEL_WARNING, kind, d.msg);
     return;
   }
+  if (sh->pf && !scl_prefilter_wants(sh->pf, src->lang, data, len)) {
+    SCL_VEC_PUSH(&w->prefiltered, (size_t)(src - sh->sources->items));
+    free(data);
+    return;
+  }
 
   scl_cache_key key;
   if (sh->cache && cache_replay(w, &key, src, data, len)) {
@@ -394,7 +435,7 @@ static void *worker_main(void *arg)
   scl_frontend *fe = NULL;
   w->fatal = scl_frontend_new(&fe, &w->fatal_diag);
   if (w->fatal == SCL_OK) {
-    size_t n = w->shared->sources->count;
+    size_t n = w->shared->order_count;
     scl_frontend_set_c_mode(fe, w->shared->c_mode);
     for (;;) {
       size_t i = atomic_fetch_add(&w->shared->next, 1);
@@ -411,6 +452,116 @@ static void *worker_main(void *arg)
   scl_arena_dispose(&w->scratch);
   scl_regex_thread_cleanup();
   return NULL;
+}
+
+/* Runs the workers over sh's order (worker 0 on this thread, so a one-job
+ * scan starts no thread at all); a worker that could not start its
+ * front-ends fails the run. */
+static scl_status run_pass(run_result *r, scan_shared *sh, unsigned jobs, scl_diag *diag)
+{
+  atomic_store(&sh->next, 0);
+  if (jobs > r->worker_count)
+    jobs = r->worker_count;
+  unsigned started = 1;
+  for (unsigned i = 1; i < jobs; i++, started++)
+    if (pthread_create(&r->workers[i].thread, NULL, worker_main, &r->workers[i]) != 0)
+      break;
+  worker_main(&r->workers[0]);
+  for (unsigned i = 1; i < started; i++)
+    pthread_join(r->workers[i].thread, NULL);
+  for (unsigned i = 0; i < r->worker_count; i++)
+    if (r->workers[i].fatal != SCL_OK) {
+      if (diag)
+        *diag = r->workers[i].fatal_diag;
+      return r->workers[i].fatal;
+    }
+  return SCL_OK;
+}
+
+/* Whether the file at path mentions one of names' literals. A file that can
+ * no longer be read is left out (it was read a moment ago; its notice, if
+ * it vanished, is not this pass's to give). */
+static bool mentions(const scl_litset *names, uint8_t *hit, const char *path, size_t max_bytes)
+{
+  char *data = NULL;
+  size_t len = 0;
+  if (scl_discover_read(&data, &len, path, max_bytes, NULL) != SCL_OK)
+    return false;
+  memset(hit, 0, scl_litset_count(names));
+  bool found = scl_litset_scan(names, data, len, hit) > 0;
+  free(data);
+  return found;
+}
+
+/*
+ * The prefilter's second pass (prefilter.h, link/wanted.h): files that no
+ * rule wanted can still hold the caller, in a loop or a handler, of a
+ * function another file's rule found doing the work. Parse the skipped files
+ * that mention such a function (or its module), then ask again with what
+ * they add, until no skipped file mentions a wanted name.
+ */
+static scl_status prefiltered_pass(run_result *r, scan_shared *sh, size_t max_bytes,
+                                   scl_diag *diag)
+{
+  SCL_VEC(size_t) pending = {0};
+  SCL_VEC(size_t) next = {0};
+  scl_status st = SCL_OK;
+  if (!max_bytes)
+    max_bytes = SCL_MAX_FILE_BYTES;
+  for (unsigned i = 0; i < r->worker_count; i++) {
+    worker *w = &r->workers[i];
+    for (size_t j = 0; j < w->prefiltered.count; j++)
+      SCL_VEC_PUSH(&pending, w->prefiltered.items[j]);
+    SCL_VEC_FREE(&w->prefiltered);
+  }
+  sh->pf = NULL; /* from here on every file handed out is parsed */
+  for (int round = 0; round <= SCL_MAX_CALL_DEPTH && pending.count && st == SCL_OK; round++) {
+    size_t count = 0, k = 0;
+    for (unsigned i = 0; i < r->worker_count; i++)
+      count += r->workers[i].summaries.count;
+    const scl_file_summary **sums = scl_xmalloc((count ? count : 1) * sizeof(*sums));
+    for (unsigned i = 0; i < r->worker_count; i++)
+      for (size_t j = 0; j < r->workers[i].summaries.count; j++)
+        sums[k++] = &r->workers[i].summaries.items[j];
+    const char **names = NULL;
+    size_t name_count = scl_link_wanted(&names, &r->arena, sums, count);
+    free(sums);
+    scl_litset *ls = scl_litset_new();
+    for (size_t i = 0; i < name_count; i++)
+      scl_litset_add(ls, names[i], strlen(names[i]), SCL_LIT_WORD_START | SCL_LIT_WORD_END);
+    free(names);
+    scl_litset_build(ls);
+    next.count = 0;
+    if (name_count) {
+      uint8_t *hit = scl_xmalloc(name_count);
+      size_t keep = 0;
+      for (size_t i = 0; i < pending.count; i++) {
+        const scl_source *src = &sh->sources->items[pending.items[i]];
+        if (mentions(ls, hit, src->path, max_bytes))
+          SCL_VEC_PUSH(&next, pending.items[i]);
+        else
+          pending.items[keep++] = pending.items[i];
+      }
+      pending.count = keep;
+      free(hit);
+    }
+    scl_litset_free(ls);
+    if (!next.count)
+      break;
+    sh->order = next.items;
+    sh->order_count = next.count;
+    st = run_pass(r, sh, (unsigned)(next.count < r->worker_count ? next.count : r->worker_count),
+                  diag);
+  }
+  /* a file the prefilter ruled out was still scanned, by its bytes */
+  r->pub.files_prefiltered = pending.count;
+  for (size_t i = 0; i < pending.count; i++) {
+    r->workers[0].files_scanned++;
+    r->workers[0].bytes_scanned += sh->sources->items[pending.items[i]].size;
+  }
+  SCL_VEC_FREE(&pending);
+  SCL_VEC_FREE(&next);
+  return st;
 }
 
 /* ==== merge ============================================================= */
@@ -678,6 +829,7 @@ scl_status scl_run(scl_result **out, const scl_run_opts *opts, scl_error_fn on_e
   size_t *order = NULL;
   run_result *r = NULL;
   scl_cache *cache = NULL;
+  scl_prefilter *pf = NULL;
   scl_cache_key shard_key;
   settings set;
   *out = NULL;
@@ -689,6 +841,13 @@ scl_status scl_run(scl_result **out, const scl_run_opts *opts, scl_error_fn on_e
   st = load_rules(&rs, eff, set.cfg, on_error, payload, diag);
   if (st != SCL_OK)
     goto cleanup;
+  /* shards cannot see each other's summaries, so a shard parses all its
+   * files; the benchmark's floor parses all by definition */
+  if (!opts->no_prefilter && !opts->parse_only && !opts->shard_count) {
+    st = scl_prefilter_new(&pf, rs, diag);
+    if (st != SCL_OK)
+      goto cleanup;
+  }
 
   scl_discover_opts dopts = {0};
   dopts.max_file_bytes = opts->max_file_bytes;
@@ -718,8 +877,10 @@ scl_status scl_run(scl_result **out, const scl_run_opts *opts, scl_error_fn on_e
   scan_shared shared;
   memset(&shared, 0, sizeof(shared));
   shared.rs = rs;
+  shared.pf = pf;
   shared.sources = &sources;
   shared.order = order;
+  shared.order_count = sources.count;
   shared.max_file_bytes = opts->max_file_bytes ? opts->max_file_bytes : SCL_MAX_FILE_BYTES;
   shared.parse_only = opts->parse_only;
   shared.c_mode = opts->c_mode;
@@ -735,22 +896,12 @@ scl_status scl_run(scl_result **out, const scl_run_opts *opts, scl_error_fn on_e
     scl_arena_init(&w->scratch);
   }
   shared.cache = cache = cache_start(&shard_key, &r->workers[0], opts, rs, &set);
-  /* worker 0 runs on this thread: a one-job scan starts no thread at all */
-  unsigned started = 1;
-  for (unsigned i = 1; i < jobs; i++, started++)
-    if (pthread_create(&r->workers[i].thread, NULL, worker_main, &r->workers[i]) != 0)
-      break;
-  worker_main(&r->workers[0]);
-  for (unsigned i = 1; i < started; i++)
-    pthread_join(r->workers[i].thread, NULL);
-
-  for (unsigned i = 0; i < jobs; i++)
-    if (r->workers[i].fatal != SCL_OK) {
-      if (diag)
-        *diag = r->workers[i].fatal_diag;
-      st = r->workers[i].fatal;
-      goto cleanup;
-    }
+  st = run_pass(r, &shared, jobs, diag);
+  if (st == SCL_OK && shared.pf)
+    st = prefiltered_pass(r, &shared, opts->max_file_bytes, diag);
+  shared.order = order;
+  if (st != SCL_OK)
+    goto cleanup;
 
   cache_finish(cache, &r->pub);
   cache = NULL;
@@ -781,6 +932,7 @@ cleanup:
     scl_result_free(&r->pub);
   free(order);
   scl_source_list_dispose(&sources);
+  scl_prefilter_free(pf);
   scl_ruleset_free(rs);
   settings_dispose(&set);
   return st;
@@ -808,6 +960,7 @@ void scl_result_free(scl_result *result)
     free(r->workers[i].notices.items);
     free(r->workers[i].summaries.items);
     free(r->workers[i].scanned.items);
+    free(r->workers[i].prefiltered.items);
     scl_arena_dispose(&r->workers[i].out_arena);
     scl_arena_dispose(&r->workers[i].scratch);
   }

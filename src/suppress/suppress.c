@@ -49,6 +49,7 @@ static const scl_rule_info unused_rule = {
   "None. Turn the check off with `--no-unused-suppressions`.\n",
   NULL,
   "builtin",
+  NULL,
 };
 
 const scl_rule_info *scl_suppress_rule_info(void)

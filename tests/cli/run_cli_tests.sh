@@ -115,14 +115,26 @@ assert paths == {"src/server.c"}, paths
 assert any(n["path"] == "src/blob.py" and n["kind"] == "binary" for n in d["notices"]), d["notices"]
 PY
 
-# a file with syntax errors is still scanned: a note, not a skip
+# a file with syntax errors is still scanned: a note, not a skip (the
+# comment has a token a rule needs, so the prefilter lets the file through)
 mkdir -p "$tmp/syn"
-printf 'def broken(:\n    pass\n' >"$tmp/syn/broken.py"
+printf 'def broken(:\n    pass\n# rows = cursor.to_list(10)\n' >"$tmp/syn/broken.py"
 (cd "$tmp/syn" && "$bin" check --no-color . >"$tmp/out" 2>"$tmp/err")
 if grep -q "^note: broken.py: syntax-error" "$tmp/out" && grep -q "^No problems found in 1 file.$" "$tmp/out"; then
   ok "syntax errors are a note, the file is scanned"
 else
   bad "syntax errors are a note, the file is scanned" "$(cat "$tmp/out")"
+fi
+# ... while a broken file that no rule can match is not parsed at all
+# (--statistics says so), unless --no-prefilter asks for every file
+printf 'def broken(:\n    pass\n' >"$tmp/syn/broken.py"
+(cd "$tmp/syn" && "$bin" check --no-color --statistics . >"$tmp/out" 2>"$tmp/err")
+(cd "$tmp/syn" && "$bin" check --no-color --no-prefilter . >"$tmp/out2" 2>"$tmp/err")
+if ! grep -q "syntax-error" "$tmp/out" && grep -q "^1 of 1 files not parsed" "$tmp/out" &&
+  grep -q "^note: broken.py: syntax-error" "$tmp/out2"; then
+  ok "a file no rule can match is not parsed; --no-prefilter parses it"
+else
+  bad "a file no rule can match is not parsed; --no-prefilter parses it" "$(cat "$tmp/out" "$tmp/out2")"
 fi
 
 # a compile_commands.json whose directory is elsewhere must not move the scan's

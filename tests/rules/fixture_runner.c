@@ -13,6 +13,11 @@
  *   scl-todo-expect: ID  known miss: reported, not a failure
  *   scl-todo-ok: ID      known false positive: reported, not a failure
  *
+ * Each rule runs twice, with the prefilter (the default) and without it
+ * (--no-prefilter); the two must report the same findings, so a token the
+ * prefilter wrongly requires shows up as a difference on the rule's own
+ * fixtures.
+ *
  * A finding on a line with no annotation is a failure too ("noisy"). A rule
  * with no fixture directory, or with fewer than MIN_CASES expect and ok
  * cases in one of its languages, fails. Words follow ast-grep's test runner:
@@ -287,6 +292,31 @@ static int check_findings(const ann_set *set, const scl_result *res, const char 
   return bad;
 }
 
+/* Findings of a and b that the other lacks, printed; returns how many. */
+static int compare_runs(const scl_result *a, const scl_result *b)
+{
+  int diff = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    const scl_result *x = pass ? b : a, *y = pass ? a : b;
+    for (size_t i = 0; i < x->finding_count; i++) {
+      const scl_finding *f = &x->findings[i];
+      bool found = false;
+      for (size_t j = 0; j < y->finding_count && !found; j++) {
+        const scl_finding *g = &y->findings[j];
+        found = !strcmp(f->path, g->path) && f->span.start_line == g->span.start_line &&
+                f->span.start_col == g->span.start_col && !strcmp(f->rule_id, g->rule_id) &&
+                !strcmp(f->message, g->message);
+      }
+      if (!found) {
+        printf("  prefilter: %s:%u:%u %s only %s the prefilter\n", f->path, f->span.start_line,
+               f->span.start_col, f->rule_id, pass ? "without" : "with");
+        diff++;
+      }
+    }
+  }
+  return diff;
+}
+
 /* Runs one rule file against its fixture directory; returns problems found. */
 static int run_rule(const char *rules_dir, const char *fixtures_dir, const char *name)
 {
@@ -320,6 +350,13 @@ static int run_rule(const char *rules_dir, const char *fixtures_dir, const char 
     print_diag(&diag, NULL);
     return 1;
   }
+  scl_result *all = NULL;
+  o.no_prefilter = true;
+  if (scl_run(&all, &o, print_diag, NULL, &diag) != SCL_OK) {
+    print_diag(&diag, NULL);
+    scl_result_free(res);
+    return 1;
+  }
 
   set.count = 0;
   char *files[MAX_FILES];
@@ -341,6 +378,8 @@ static int run_rule(const char *rules_dir, const char *fixtures_dir, const char 
     bad++;
   }
   bad += check_findings(&set, res, id);
+  bad += compare_runs(res, all);
+  scl_result_free(all);
   for (size_t i = 0; i < res->notice_count; i++)
     printf("  notice  %s: %s: %s\n", res->notices[i].path, res->notices[i].kind,
            res->notices[i].message);

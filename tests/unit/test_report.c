@@ -48,10 +48,10 @@ static scl_rule_info fixture_rules[] = {
     "At 10K users the cap silently drops everyone past it.",
     "Iterate the cursor, or page with keyset pagination.",
     "## What it catches\nA `to_list(N)` with a literal N.", "https://example.com/SCL001",
-    "builtin" },
+    "builtin", NULL },
   { "SCL003", "query-in-loop", SCL_LEVEL_WARNING, "py c", "Query once per loop iteration",
     "N users means N round trips.", "Fetch all rows with one query before the loop.", "", NULL,
-    "builtin" },
+    "builtin", NULL },
 };
 
 /* 1-based code-point column of needle in line. */
