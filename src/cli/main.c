@@ -207,13 +207,16 @@ static unsigned parse_jobs(const char *s)
   return (unsigned)v;
 }
 
-/* Value of an option given as "--opt VALUE" or "--opt=VALUE". */
+/* Value of an option given as "--opt VALUE", "--opt=VALUE" or, for the
+ * short options that take one, attached: "-j2", "-fjson", "-oout.sarif". */
 static const char *opt_value(int argc, char **argv, int *i, const char *name)
 {
   const char *a = argv[*i];
   size_t n = strlen(name);
   if (strncmp(a, name, n) == 0 && a[n] == '=')
     return a + n + 1;
+  if (a[0] == '-' && a[1] != '-' && a[1] && a[2])
+    return a + 2;
   if (*i + 1 >= argc)
     usage_error("option '%s' needs a value", name);
   return argv[++*i];
@@ -225,6 +228,13 @@ static bool is_opt(const char *arg, const char *long_name, const char *short_nam
   if (strncmp(arg, long_name, n) == 0 && (arg[n] == '\0' || arg[n] == '='))
     return true;
   return short_name && strcmp(arg, short_name) == 0;
+}
+
+/* A short option with its value attached ("-j2"); only for options that
+ * take a value, so "-qj" style bundles stay errors. */
+static bool is_attached(const char *arg, const char *short_name)
+{
+  return short_name && arg[0] == '-' && arg[1] == short_name[1] && arg[1] != '-' && arg[2];
 }
 
 static void parse_args(cli *c, int argc, char **argv)
@@ -248,10 +258,10 @@ static void parse_args(cli *c, int argc, char **argv)
     } else if (is_opt(a, "--version", NULL)) {
       printf("scalint %s\n", SCALINT_VERSION);
       exit(EXIT_CLEAN);
-    } else if (is_opt(a, "--format", "-f")) {
+    } else if (is_opt(a, "--format", "-f") || is_attached(a, "-f")) {
       c->format = opt_value(argc, argv, &i, "--format");
       c->format_given = true;
-    } else if (is_opt(a, "--output", "-o")) {
+    } else if (is_opt(a, "--output", "-o") || is_attached(a, "-o")) {
       c->output = opt_value(argc, argv, &i, "--output");
     } else if (is_opt(a, "--select", NULL)) {
       list_push_csv(c, &c->select, opt_value(argc, argv, &i, "--select"));
@@ -298,7 +308,7 @@ static void parse_args(cli *c, int argc, char **argv)
       c->no_unused_suppressions = true;
     } else if (is_opt(a, "--category", NULL)) {
       c->category = opt_value(argc, argv, &i, "--category");
-    } else if (is_opt(a, "--jobs", "-j")) {
+    } else if (is_opt(a, "--jobs", "-j") || is_attached(a, "-j")) {
       c->jobs = parse_jobs(opt_value(argc, argv, &i, "--jobs"));
     } else if (is_opt(a, "--max-file-size", NULL)) {
       c->max_file_bytes = parse_size(opt_value(argc, argv, &i, "--max-file-size"));

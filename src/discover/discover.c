@@ -717,6 +717,18 @@ static void add_file(walker *w, const struct stat *st, const char *name)
   add_entry(w, w->disp.data, lang, size, NULL, NULL);
 }
 
+/* A FIFO, socket or device named like a source file (or given by name):
+ * never opened (a FIFO would block the scan), but never silent either. */
+static void add_special(walker *w, const struct stat *st, scl_lang lang)
+{
+  const char *what = S_ISFIFO(st->st_mode)  ? "a named pipe (FIFO)"
+                     : S_ISSOCK(st->st_mode) ? "a socket"
+                     : S_ISCHR(st->st_mode)  ? "a character device"
+                     : S_ISBLK(st->st_mode)  ? "a block device"
+                                             : "not a regular file";
+  add_entry(w, w->disp.data, lang, 0, "not-regular", "%s, not read", what);
+}
+
 static int cmp_names(const void *a, const void *b)
 {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -865,6 +877,9 @@ static void visit_entry(walker *w, const char *name, size_t depth)
     visit_dir(w, name, &st, is_link, depth + 1);
   else if (S_ISREG(st.st_mode) && !is_ignored(w, false))
     add_file(w, &st, name);
+  else if (!S_ISREG(st.st_mode) && scl_lang_from_path(name) != SCL_LANG_NONE &&
+           !is_ignored(w, false))
+    add_special(w, &st, scl_lang_from_path(name));
 cleanup:
   path_pop(&w->fs, fs_old);
   path_pop(&w->abs, abs_old);
@@ -907,6 +922,8 @@ static void walk_argument(walker *w, const char *arg)
                 strerror(err));
   } else if (S_ISREG(st.st_mode)) {
     add_file(w, &st, base_name(w->fs.data));   /* explicit: no ignore check */
+  } else if (!S_ISDIR(st.st_mode)) {
+    add_special(w, &st, scl_lang_from_path(w->fs.data));
   } else if (S_ISDIR(st.st_mode)) {
     w->git_len = find_git_root(w->abs.data);
     w->chain_start = w->git_len ? w->git_len : w->abs.len;

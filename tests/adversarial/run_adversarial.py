@@ -350,10 +350,8 @@ def group_files(tmp):
     expect_normal_finding("files: NUL past the sniff window", t, s, "nul/late_nul.py")
     for rel in ("bin/blob.py", "bin/blob.c"):
         expect_skipped("files", t, s, rel, "binary")
-    # the FIFO did not block the scan (we got here); it should also be named
-    todo("files: FIFO with a source extension reported as not scanned",
-         text_has_notice(t, "fifo/pipe.py") and uri_of("fifo/pipe.py") in sarif_notices(s.sarif()),
-         "known gap: the walk drops non-regular files without a notice (docs/robustness.md)")
+    # the FIFO did not block the scan (we got here), and it is named
+    expect_skipped("files", t, s, "fifo/pipe.py", "not-regular")
     expect_skipped("files", t, s, "links/dangling.py", "")
     for rel in ("links/loop_a.py", "links/loop_b.py"):
         expect_skipped("files", t, s, rel, "")
